@@ -1,0 +1,181 @@
+//! The command line: clap definitions (their doc comments are the `--help` text) and the offline commands
+//! `ask`, `chat` and `check`. `run` hands over to the Matrix bot.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+
+use verbatim::answer::{Engine, InvalidKnowledge};
+use verbatim::diagnostic::Diagnostic;
+use verbatim::knowledge::{builtin, check, load};
+use verbatim::matcher::MatcherConfig;
+
+/// Answers questions with verbatim, sourced quotes from curated reports: on the command line, or as a Matrix
+/// bot.
+#[derive(Debug, Parser)]
+#[command(name = "verbatim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Answer a question (or one question per line of standard input) with a verbatim quote and its source.
+    Ask {
+        #[command(flatten)]
+        knowledge: KnowledgeArgs,
+        /// Print one JSON object per question instead of the reply text.
+        #[arg(long)]
+        json: bool,
+        /// The question (several words are joined). Without it, questions are read from standard input, one
+        /// per line, and answered in order.
+        question: Vec<String>,
+    },
+    /// Ask questions interactively; Ctrl-D ends.
+    Chat {
+        #[command(flatten)]
+        knowledge: KnowledgeArgs,
+    },
+    /// Check knowledge files and report every problem as `path:line:col: message`; exits non-zero on errors.
+    Check {
+        #[command(flatten)]
+        thresholds: Thresholds,
+        /// Knowledge files or directories [default: the shipped knowledge/, as compiled in].
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct KnowledgeArgs {
+    /// A knowledge file or a directory of them; repeat for more. Replaces the compiled-in knowledge.
+    #[arg(long = "knowledge", short = 'k', value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub thresholds: Thresholds,
+}
+
+#[derive(Debug, Args)]
+pub struct Thresholds {
+    /// Answer when the best score is at least this (0 to 1).
+    #[arg(long, value_name = "SCORE", default_value_t = MatcherConfig::default().answer_threshold)]
+    pub answer_threshold: f64,
+    /// Offer "did you mean" suggestions when the best score is at least this (0 to 1, at most the answer
+    /// threshold).
+    #[arg(long, value_name = "SCORE", default_value_t = MatcherConfig::default().suggest_threshold)]
+    pub suggest_threshold: f64,
+}
+
+impl Thresholds {
+    /// Validates the flags into a matcher configuration.
+    pub fn config(&self) -> anyhow::Result<MatcherConfig> {
+        for (flag, value) in [("--answer-threshold", self.answer_threshold), ("--suggest-threshold", self.suggest_threshold)] {
+            if !(0.0..=1.0).contains(&value) {
+                bail!("{flag} must be between 0 and 1, not {value}");
+            }
+        }
+        if self.suggest_threshold > self.answer_threshold {
+            bail!("--suggest-threshold ({}) must not be above --answer-threshold ({})", self.suggest_threshold, self.answer_threshold);
+        }
+        Ok(MatcherConfig { answer_threshold: self.answer_threshold, suggest_threshold: self.suggest_threshold, ..MatcherConfig::default() })
+    }
+}
+
+impl KnowledgeArgs {
+    fn engine(&self) -> anyhow::Result<Engine> {
+        match Engine::load(&self.paths, self.thresholds.config()?) {
+            Ok((engine, warnings)) => {
+                for warning in warnings {
+                    tracing::debug!("{warning}");
+                }
+                Ok(engine)
+            }
+            Err(InvalidKnowledge(diagnostics)) => {
+                print_diagnostics(&mut std::io::stderr(), &diagnostics, false)?;
+                bail!("the knowledge has errors; fix them (see above) or run `verbatim check` on it")
+            }
+        }
+    }
+}
+
+/// Runs an offline command.
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Ask { knowledge, json, question } => ask(&knowledge.engine()?, json, &question),
+        Command::Chat { knowledge } => chat(&knowledge.engine()?),
+        Command::Check { thresholds, paths } => check_files(&thresholds.config()?, &paths),
+    }
+}
+
+fn ask(engine: &Engine, json: bool, question: &[String]) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    let answer = |q: &str, out: &mut dyn Write| -> anyhow::Result<()> {
+        let reply = engine.ask(q);
+        if json {
+            writeln!(out, "{}", reply.json())?;
+        } else {
+            writeln!(out, "{}", reply.plain())?;
+        }
+        out.flush()?;
+        Ok(())
+    };
+    if !question.is_empty() {
+        answer(&question.join(" "), &mut out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for line in std::io::stdin().lock().lines() {
+        let line = line.context("reading a question from standard input")?;
+        answer(line.trim_end_matches('\r'), &mut out)?;
+        if !json {
+            writeln!(out)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn chat(engine: &Engine) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    let sources: Vec<String> = engine.knowledge().sources.iter().map(|s| format!("\"{}\"", s.title)).collect();
+    writeln!(out, "verbatim: ask about {}. Ctrl-D ends.", sources.join(", "))?;
+    let mut lines = std::io::stdin().lock().lines();
+    loop {
+        write!(out, "> ")?;
+        out.flush()?;
+        let Some(line) = lines.next() else { break };
+        let line = line.context("reading from standard input")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        writeln!(out, "{}\n", engine.ask(&line).plain())?;
+    }
+    writeln!(out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_files(config: &MatcherConfig, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut loaded = if paths.is_empty() { builtin::load_builtin() } else { load::load_paths(paths) };
+    let diagnostics = check::check(&mut loaded, config);
+    let mut out = std::io::stdout().lock();
+    print_diagnostics(&mut out, &diagnostics, true)?;
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let knowledge = &loaded.knowledge;
+    writeln!(
+        out,
+        "{} error(s), {} warning(s); {} source(s), {} entries checked",
+        errors,
+        diagnostics.len() - errors,
+        knowledge.sources.len(),
+        knowledge.entries.len()
+    )?;
+    Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn print_diagnostics(out: &mut dyn Write, diagnostics: &[Diagnostic], warnings: bool) -> std::io::Result<()> {
+    for d in diagnostics.iter().filter(|d| warnings || d.is_error()) {
+        writeln!(out, "{d}")?;
+    }
+    Ok(())
+}

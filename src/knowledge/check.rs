@@ -1,0 +1,231 @@
+//! The checks of `verbatim check` beyond the schema: every quote is a verbatim passage of its source, every
+//! phrasing finds its own entry, and every sentence of a source is quoted somewhere (a warning).
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::matcher::{Matcher, MatcherConfig, Outcome};
+
+use super::load::{Loaded, Position};
+use super::Knowledge;
+
+/// Runs every check on what [`load`](super::load) read, appending to its diagnostics, and returns the
+/// diagnostics sorted by file and line (errors and warnings mixed, in reading order).
+pub fn check(loaded: &mut Loaded, config: &MatcherConfig) -> Vec<Diagnostic> {
+    let mut found = std::mem::take(&mut loaded.diagnostics);
+    found.extend(verbatim_quotes(loaded));
+    found.extend(collisions(loaded, config));
+    found.extend(uncovered_sentences(&loaded.knowledge));
+    found.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+    found
+}
+
+/// Folds text for the verbatim comparison: runs of white space become one space, typographic quote marks
+/// become plain ones. Nothing else changes (case and punctuation count).
+///
+/// ```
+/// use verbatim::knowledge::check::fold_for_quote;
+/// assert_eq!(fold_for_quote("“Only  by\n making”"), "\"Only by making\"");
+/// ```
+pub fn fold_for_quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = match c {
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' => '"',
+            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' => '\'',
+            c => c,
+        };
+        if c.is_whitespace() {
+            if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// Whether `quote` is a verbatim passage of `source` (after [`fold_for_quote`]).
+///
+/// ```
+/// use verbatim::knowledge::check::is_verbatim;
+/// assert!(is_verbatim("A b.\nC  d.", "b. C d"));
+/// assert!(!is_verbatim("A b. C d.", "b. C e"));
+/// ```
+pub fn is_verbatim(source: &str, quote: &str) -> bool {
+    let quote = fold_for_quote(quote);
+    !quote.is_empty() && fold_for_quote(source).contains(&quote)
+}
+
+/// Errors for quotes that are not verbatim passages of their source, naming the closest passage.
+pub fn verbatim_quotes(loaded: &Loaded) -> Vec<Diagnostic> {
+    let knowledge = &loaded.knowledge;
+    let mut found = Vec::new();
+    for (entry, at) in knowledge.entries.iter().zip(&loaded.locations.entries) {
+        let source = knowledge.source_of(entry);
+        if is_verbatim(&source.text, &entry.quote) {
+            continue;
+        }
+        let closest = closest_passage(&source.text, &entry.quote);
+        let message = format!("entry `{}`: the quote is not a verbatim passage of {}", entry.id, source.text_path.display());
+        let hint = format!("the closest passage of the source is: \"{closest}\" (copy it exactly; only white space and curly quotes may differ)");
+        found.push(at.quote.diagnostic(Severity::Error, message).with_hint(hint));
+    }
+    found
+}
+
+/// The run of source sentences, as long as the quote's, most like the quote.
+fn closest_passage(source: &str, quote: &str) -> String {
+    let folded = fold_for_quote(source);
+    let all = sentences(&folded);
+    let quote = fold_for_quote(quote);
+    let n = sentences(&quote).len().max(1);
+    let mut best = (f64::MIN, String::new());
+    for window in all.windows(n.min(all.len()).max(1)) {
+        let candidate = window.iter().map(|(_, s)| *s).collect::<Vec<_>>().join(" ");
+        let similarity = strsim::normalized_levenshtein(&candidate, &quote);
+        if similarity > best.0 {
+            best = (similarity, candidate);
+        }
+    }
+    best.1
+}
+
+/// Splits folded text into sentences, with their byte offsets: a sentence ends at `.`, `?` or `!` (and any
+/// closing quote or bracket) followed by a space and an upper-case letter, a quote or a bracket; or at a line
+/// break. Abbreviations such as "Jan." do not end a sentence.
+fn sentences(text: &str) -> Vec<(usize, &str)> {
+    const ABBREVIATIONS: &[&str] = &["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr", "mrs", "ms", "dr", "st", "no", "vs", "etc", "co", "inc", "ltd"];
+    let mut found = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        let end_here = match c {
+            '\n' => true,
+            '.' | '?' | '!' | ']' => {
+                let word_start = text[..i].rfind(|c: char| !c.is_alphanumeric()).map_or(0, |j| j + 1);
+                let word = text[word_start..i].to_lowercase();
+                let mut j = i + 1;
+                while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b']') {
+                    j += 1;
+                }
+                let next = text[j..].strip_prefix(' ').and_then(|rest| rest.chars().next());
+                !(c == '.' && ABBREVIATIONS.contains(&word.as_str()))
+                    && next.is_some_and(|n| n.is_uppercase() || matches!(n, '"' | '[' | '('))
+            }
+            _ => false,
+        };
+        if end_here {
+            let stop = if c == '\n' { i } else { i + c.len_utf8() };
+            push_sentence(&mut found, text, start, stop);
+            start = stop;
+        }
+    }
+    push_sentence(&mut found, text, start, text.len());
+    found
+}
+
+fn push_sentence<'t>(found: &mut Vec<(usize, &'t str)>, text: &'t str, start: usize, end: usize) {
+    let piece = &text[start..end];
+    let trimmed = piece.trim_start_matches([' ', '"', '\'', ')', ']']);
+    let offset = start + piece.len() - trimmed.len();
+    let trimmed = trimmed.trim_end();
+    if trimmed.chars().any(char::is_alphanumeric) {
+        found.push((offset, trimmed));
+    }
+}
+
+/// Errors for phrasings that the matcher resolves to another entry, or below the answer threshold.
+pub fn collisions(loaded: &Loaded, config: &MatcherConfig) -> Vec<Diagnostic> {
+    let knowledge = &loaded.knowledge;
+    let matcher = Matcher::new(&knowledge.documents(), config.clone());
+    let mut found = Vec::new();
+    for (i, (entry, at)) in knowledge.entries.iter().zip(&loaded.locations.entries).enumerate() {
+        for (phrasing, position) in entry.phrasings.iter().zip(&at.phrasings) {
+            let result = matcher.find(phrasing);
+            let message = match (result.outcome, result.doc) {
+                (Outcome::Answer, Some(doc)) if doc == i => continue,
+                (Outcome::Answer, Some(doc)) => format!(
+                    "entry `{}`: phrasing \"{phrasing}\" is answered by entry `{}` instead (score {:.2})",
+                    entry.id, knowledge.entries[doc].id, result.score
+                ),
+                _ => format!(
+                    "entry `{}`: phrasing \"{phrasing}\" scores {:.2}, below the answer threshold {:.2}",
+                    entry.id, result.score, config.answer_threshold
+                ),
+            };
+            let hint = "make the phrasing more specific to this entry's quote, or move it to the entry that wins";
+            found.push(position.diagnostic(Severity::Error, message).with_hint(hint));
+        }
+    }
+    found
+}
+
+/// Warnings for sentences of each source that no entry quotes (and no `skip` passage names).
+pub fn uncovered_sentences(knowledge: &Knowledge) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (index, source) in knowledge.sources.iter().enumerate() {
+        let folded = fold_for_quote(&source.text);
+        let mut covered = vec![false; folded.len()];
+        let quotes = knowledge.entries.iter().filter(|e| e.source == index).map(|e| e.quote.as_str());
+        for passage in quotes.chain(source.skip.iter().map(String::as_str)) {
+            let passage = fold_for_quote(passage);
+            if passage.is_empty() {
+                continue;
+            }
+            for (at, _) in folded.match_indices(&passage) {
+                covered[at..at + passage.len()].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        for (offset, sentence) in sentences(&folded) {
+            let uncovered = sentence.char_indices().any(|(i, c)| c.is_alphanumeric() && !covered[offset + i]);
+            if uncovered {
+                let at = original_offset(&source.text, &folded, offset);
+                let position = Position { path: source.text_path.clone(), ..position_in(&source.text, at) };
+                let message = format!("no entry quotes this sentence: \"{sentence}\"");
+                let hint = format!("add an entry that quotes it to {}, or list it under [source] skip", source.file.display());
+                found.push(position.diagnostic(Severity::Warning, message).with_hint(hint));
+            }
+        }
+    }
+    found
+}
+
+fn position_in(text: &str, offset: usize) -> Position {
+    let (line, col) = crate::diagnostic::line_col(text, offset);
+    Position { path: Default::default(), line, col }
+}
+
+/// Maps a byte offset in `fold_for_quote(original)` back to the original text, by counting the characters
+/// that are not folded away.
+fn original_offset(original: &str, folded: &str, folded_offset: usize) -> usize {
+    let target = folded[..folded_offset].chars().filter(|c| !c.is_whitespace()).count();
+    let mut seen = 0;
+    for (i, c) in original.char_indices() {
+        if !c.is_whitespace() {
+            if seen == target {
+                return i;
+            }
+            seen += 1;
+        }
+    }
+    original.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_keep_abbreviations_and_captions() {
+        let text = "A worker in Weifang, Jan 28, 2023. [Photo/CFP] \"Only so,\" said Hou. Next one.";
+        let found: Vec<&str> = sentences(text).into_iter().map(|(_, s)| s).collect();
+        assert_eq!(found, ["A worker in Weifang, Jan 28, 2023.", "[Photo/CFP]", "\"Only so,\" said Hou.", "Next one."]);
+    }
+
+    #[test]
+    fn original_offset_skips_folded_space() {
+        let original = "a  b\n\nc";
+        let folded = fold_for_quote(original);
+        assert_eq!(original_offset(original, &folded, folded.find('c').unwrap()), 6);
+    }
+}

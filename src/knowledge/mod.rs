@@ -1,0 +1,144 @@
+//! The knowledge base: what verbatim can quote, and from where.
+//!
+//! A knowledge base is built from one TOML file per source document (see `knowledge/` in the repository and
+//! the README's "Knowledge file format"). Each file names its source (title, date, path of the full text), the
+//! speakers the source quotes, and a list of entries: question phrasings a person would type, and the verbatim
+//! quote that answers them.
+//!
+//! Layout of this module:
+//! - this file: the model ([`Knowledge`], [`Source`], [`Speaker`], [`Entry`], [`Voice`]);
+//! - [`load`]: reading files (from disk or the copy compiled into the binary) into the model, with every
+//!   problem reported as a [`Diagnostic`](crate::diagnostic::Diagnostic);
+//! - [`check`]: the deeper checks of `verbatim check` (verbatim quotes, collisions, coverage);
+//! - [`builtin`]: the shipped `knowledge/` directory, compiled in.
+//!
+//! Nothing here knows about Matrix or async code.
+
+pub mod builtin;
+pub mod check;
+pub mod load;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::matcher::Document;
+
+/// Whose words a quote is, as the source presents them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Voice {
+    /// The speaker's own words: inside quotation marks in the source.
+    OwnWords,
+    /// The source's account of what the speaker said ("X said that ...").
+    Reported,
+    /// The source's own narrative (no speaker).
+    Narrative,
+    /// A photo caption.
+    Caption,
+}
+
+impl fmt::Display for Voice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Voice::OwnWords => "own-words",
+            Voice::Reported => "reported",
+            Voice::Narrative => "narrative",
+            Voice::Caption => "caption",
+        })
+    }
+}
+
+/// A source document: one report, with its full text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// Stable short id, unique across the knowledge base.
+    pub id: String,
+    /// The document's title, as it gives it.
+    pub title: String,
+    /// The publication or update date, as the document gives it (e.g. `2023-03-10`).
+    pub date: String,
+    /// The publisher, only when the text names one.
+    pub publisher: Option<String>,
+    /// The URL, only when the text gives one.
+    pub url: Option<String>,
+    /// Where the full text was read from (for messages).
+    pub text_path: PathBuf,
+    /// The full text of the document.
+    pub text: String,
+    /// Passages of the text that deliberately no entry quotes (page furniture such as "Print").
+    pub skip: Vec<String>,
+    /// The knowledge file this source was described in.
+    pub file: PathBuf,
+}
+
+/// A person (or collective) the source quotes or reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Speaker {
+    /// Stable id, unique within its knowledge file.
+    pub id: String,
+    /// The name as the source gives it ("Hou Yugang", "national legislators and political advisers").
+    pub name: String,
+    /// The capacity the source describes them in, if any ("a deputy to the National People's Congress ...").
+    pub capacity: Option<String>,
+}
+
+/// One answerable passage: the phrasings that ask for it and the verbatim quote that answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Stable id, unique across the knowledge base.
+    pub id: String,
+    /// Questions a person would type to get this quote (at least two).
+    pub phrasings: Vec<String>,
+    /// The quote, verbatim from the source text.
+    pub quote: String,
+    /// Whose words these are.
+    pub voice: Voice,
+    /// Index into [`Knowledge::speakers`], when the quote has a speaker.
+    pub speaker: Option<usize>,
+    /// Index into [`Knowledge::sources`].
+    pub source: usize,
+}
+
+/// A loaded knowledge base: every source, speaker and entry of one or more knowledge files.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Knowledge {
+    /// The source documents, in load order.
+    pub sources: Vec<Source>,
+    /// The speakers of all files (ids are only unique per file; entries point by index).
+    pub speakers: Vec<Speaker>,
+    /// The entries of all files, in load order.
+    pub entries: Vec<Entry>,
+}
+
+impl Knowledge {
+    /// The speaker of an entry, if it has one.
+    pub fn speaker_of(&self, entry: &Entry) -> Option<&Speaker> {
+        entry.speaker.map(|i| &self.speakers[i])
+    }
+
+    /// The source of an entry.
+    pub fn source_of(&self, entry: &Entry) -> &Source {
+        &self.sources[entry.source]
+    }
+
+    /// The matcher's view of every entry, in order: its phrasings, and as context its quote and its
+    /// speaker's name and capacity.
+    pub fn documents(&self) -> Vec<Document> {
+        self.entries
+            .iter()
+            .map(|entry| {
+                let mut context = vec![entry.quote.clone()];
+                if let Some(speaker) = self.speaker_of(entry) {
+                    context.push(speaker.name.clone());
+                    context.extend(speaker.capacity.clone());
+                }
+                Document { phrasings: entry.phrasings.clone(), context }
+            })
+            .collect()
+    }
+
+    /// Looks an entry up by id.
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+}

@@ -1,0 +1,17 @@
+//! verbatim: answers questions with verbatim, sourced quotes from curated reports, on the command line and as
+//! a Matrix bot.
+//!
+//! The layers, each depending only on the ones above it in this list:
+//! - [`matcher`]: normalizing, indexing and scoring text; knows nothing of knowledge files or Matrix;
+//! - [`knowledge`]: the knowledge model, loading files, and the checks of `verbatim check`;
+//! - [`answer`]: an [`Engine`](answer::Engine) that turns a question into a [`Reply`](answer::Reply), and the
+//!   rendering of replies as plain text, HTML and JSON for every front end;
+//! - `bot`: the Matrix front end (the only module that uses `matrix_sdk`);
+//! - `cli` (in the binary): the command line.
+//!
+//! [`diagnostic`] is the shared shape of every problem reported about an input file.
+
+pub mod answer;
+pub mod diagnostic;
+pub mod knowledge;
+pub mod matcher;

@@ -1,0 +1,221 @@
+//! The matcher: from a question to the best document, or an honest "not sure" or "nothing".
+//!
+//! It is pure, synchronous and deterministic, and knows nothing of knowledge files or Matrix: it indexes
+//! [`Document`]s (question phrasings plus context text such as the quote, the speaker and their capacity) and
+//! answers [`Matcher::find`] with a [`Match`].
+//!
+//! Layout:
+//! - [`normalize`]: folding, tokenizing, stop words, stemming, synonyms, question intent;
+//! - [`index`]: interned terms, inverted index, deletion index for typos;
+//! - [`score`]: how a question's terms score against one document.
+//!
+//! How a question is matched, in short: its words are folded, stop words dropped and the rest stemmed; each
+//! term is looked up exactly, else through the synonym table, else as a typo of a vocabulary word (edit
+//! distance 1, or 2 for long words). Terms found nowhere in the knowledge count as *unknown*, weigh heavily, and
+//! pull the score down: a question about something the knowledge does not contain cannot reach the answer
+//! threshold just by sharing a name with it. Candidates come from the postings of the question's terms only.
+
+pub mod index;
+pub mod normalize;
+pub mod score;
+
+use index::Index;
+use score::{QueryTerm, Scored};
+
+/// One thing the matcher can find: the phrasings that ask for it and context text that describes it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    /// Questions that ask for this document, written by a curator.
+    pub phrasings: Vec<String>,
+    /// Further text that a question may refer to (the quote, the speaker's name and capacity).
+    pub context: Vec<String>,
+}
+
+/// How sure the matcher is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Confident: the best document answers the question.
+    Answer,
+    /// Close but unsure: offer the best candidates as "did you mean".
+    Suggest,
+    /// Nothing in the knowledge matches.
+    None,
+}
+
+/// Thresholds and limits of the matcher. All scores are in [0, 1].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatcherConfig {
+    /// A best score at or above this answers. Default 0.62.
+    pub answer_threshold: f64,
+    /// A best score at or above this (and below the answer threshold) suggests. Default 0.35.
+    pub suggest_threshold: f64,
+    /// How many "did you mean" suggestions at most. Default 3.
+    pub max_suggestions: usize,
+    /// Only this many characters of a question are read. Default 1,000.
+    pub max_question_chars: usize,
+    /// Names that may lead a question and are not part of it ("verbatim: who is ..."). Default `["verbatim"]`.
+    pub names: Vec<String>,
+}
+
+impl Default for MatcherConfig {
+    fn default() -> Self {
+        MatcherConfig {
+            answer_threshold: 0.62,
+            suggest_threshold: 0.35,
+            max_suggestions: 3,
+            max_question_chars: 1000,
+            names: vec!["verbatim".to_string()],
+        }
+    }
+}
+
+/// A candidate offered as "did you mean".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    /// The document.
+    pub doc: usize,
+    /// Its phrasing closest to the question.
+    pub phrasing: usize,
+    /// Its score.
+    pub score: f64,
+}
+
+/// What the matcher found for a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// How sure it is.
+    pub outcome: Outcome,
+    /// The best score, in [0, 1] (0 when nothing matched at all).
+    pub score: f64,
+    /// The best document, when the outcome is [`Outcome::Answer`].
+    pub doc: Option<usize>,
+    /// "Did you mean" candidates, when the outcome is [`Outcome::Suggest`].
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// An index over documents that answers questions.
+#[derive(Debug)]
+pub struct Matcher {
+    index: Index,
+    config: MatcherConfig,
+}
+
+/// At most this many content terms of a question are scored.
+const MAX_TERMS: usize = 32;
+
+impl Matcher {
+    /// Indexes `documents`.
+    ///
+    /// ```
+    /// use verbatim::matcher::{Document, Matcher, MatcherConfig, Outcome};
+    /// let docs = vec![Document {
+    ///     phrasings: vec!["Who chairs Haier Group?".into(), "Who is Zhou Yunjie?".into()],
+    ///     context: vec!["Zhou Yunjie, chairman and CEO of Haier Group".into()],
+    /// }];
+    /// let matcher = Matcher::new(&docs, MatcherConfig::default());
+    /// let found = matcher.find("who is zhou yunjei");
+    /// assert_eq!((found.outcome, found.doc), (Outcome::Answer, Some(0)));
+    /// assert_eq!(matcher.find("How do I bake bread?").outcome, Outcome::None);
+    /// ```
+    pub fn new(documents: &[Document], config: MatcherConfig) -> Matcher {
+        Matcher { index: Index::build(documents), config }
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &MatcherConfig {
+        &self.config
+    }
+
+    /// Number of indexed documents.
+    pub fn len(&self) -> usize {
+        self.index.docs.len()
+    }
+
+    /// Whether no document is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.index.docs.is_empty()
+    }
+
+    /// Finds the document that answers `question`, or says how unsure it is.
+    pub fn find(&self, question: &str) -> Match {
+        let question = self.strip_address(truncate(question, self.config.max_question_chars));
+        let folded = normalize::fold(question);
+        let words = normalize::words(&folded, MAX_TERMS * 4);
+        let intent = normalize::intent(&words);
+        let terms = self.query_terms(&words);
+        let scored = score::rank(&self.index, &terms, intent);
+        self.decide(scored)
+    }
+
+    /// Drops a leading address: a `!command`, an MXID, or one of the configured names followed by `:` or `,`.
+    fn strip_address<'q>(&self, mut question: &'q str) -> &'q str {
+        loop {
+            let trimmed = question.trim_start();
+            let first_len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+            let first = &trimmed[..first_len];
+            let bare = first.trim_end_matches([':', ',']).trim_start_matches('@');
+            let is_name = self.config.names.iter().any(|n| n.eq_ignore_ascii_case(bare));
+            let is_command = first.starts_with('!') && first.len() > 1;
+            let is_mxid = first.starts_with('@') && first.contains(':');
+            if first.is_empty() || !(is_name || is_command || is_mxid) {
+                return trimmed;
+            }
+            question = &trimmed[first_len..];
+        }
+    }
+
+    fn query_terms(&self, words: &[String]) -> Vec<QueryTerm> {
+        let mut terms: Vec<QueryTerm> = Vec::new();
+        for word in words.iter().filter(|w| !normalize::is_stop_word(w)) {
+            if terms.len() == MAX_TERMS {
+                break;
+            }
+            let stemmed = normalize::stem(word);
+            let alternatives = if let Some(id) = self.index.term(&stemmed) {
+                vec![(id, 1.0)]
+            } else {
+                let synonyms: Vec<_> = normalize::synonyms(word)
+                    .iter()
+                    .filter_map(|s| self.index.term(&normalize::stem(s)))
+                    .map(|id| (id, score::SYNONYM_SIMILARITY))
+                    .collect();
+                if synonyms.is_empty() {
+                    let chars = word.chars().count() as f64;
+                    self.index
+                        .typo_candidates(word)
+                        .into_iter()
+                        .take(3)
+                        .map(|(id, d)| (id, score::typo_similarity(d, chars)))
+                        .collect()
+                } else {
+                    synonyms
+                }
+            };
+            if !terms.iter().any(|t| !t.alternatives.is_empty() && t.alternatives == alternatives) {
+                terms.push(QueryTerm { weight: score::weight(&self.index, &alternatives), alternatives });
+            }
+        }
+        terms
+    }
+
+    fn decide(&self, scored: Vec<Scored>) -> Match {
+        let best = scored.first().map_or(0.0, |s| s.score);
+        if best >= self.config.answer_threshold {
+            return Match { outcome: Outcome::Answer, score: best, doc: Some(scored[0].doc), suggestions: Vec::new() };
+        }
+        let suggestions: Vec<Suggestion> = scored
+            .iter()
+            .filter(|s| s.score >= self.config.suggest_threshold)
+            .take(self.config.max_suggestions)
+            .map(|s| Suggestion { doc: s.doc, phrasing: s.phrasing, score: s.score })
+            .collect();
+        let outcome = if suggestions.is_empty() { Outcome::None } else { Outcome::Suggest };
+        Match { outcome, score: best, doc: None, suggestions }
+    }
+}
+
+/// The first `max` characters of `text`.
+fn truncate(text: &str, max: usize) -> &str {
+    text.char_indices().nth(max).map_or(text, |(i, _)| &text[..i])
+}

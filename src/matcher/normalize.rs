@@ -1,0 +1,251 @@
+//! Text normalization: folding, tokenizing, stop words, stemming, synonyms and question intent.
+//!
+//! Everything the matcher compares goes through [`terms`]: Unicode compatibility decomposition with the
+//! combining marks dropped (so "Zürich" and "Zurich" meet), lower case, words split at anything that is not a
+//! letter or digit (hyphenated words become their parts; "25.1" stays one number; "%" becomes "percent"),
+//! possessive "'s" dropped, stop words dropped, and the rest stemmed with the Snowball English stemmer so that
+//! plurals and verb forms meet ("increased", "increases" -> "increas").
+
+use std::sync::LazyLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// Words that carry no content in a question. Besides the usual function words, this holds the frame of a
+/// question to a quoting bot ("what did X *say about* ...", "*tell me* ..."), which is why it is curated here
+/// rather than taken from a general-purpose list. Question words ("who", "when", ...) are dropped as terms but
+/// read separately as the question's [`Intent`].
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "above", "accord", "according", "across", "after", "again", "all", "also", "am", "an", "and",
+    "any", "anything", "are", "around", "as", "ask", "at", "be", "been", "being", "both", "but", "by", "can",
+    "could", "did", "do", "does", "doing", "done", "dont", "each", "either", "else", "ever", "every", "explain",
+    "for", "from", "get", "give", "go", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "him",
+    "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "know", "let", "like", "may", "me",
+    "mention", "mentioned", "might", "more", "most", "much", "must", "my", "of", "on", "one", "or", "other",
+    "our", "out", "over", "please", "quote", "really", "regarding", "s", "said", "say", "saying", "says",
+    "shall", "she", "should", "show", "so", "some", "someone", "something", "tell", "than", "that", "the",
+    "their", "them", "then", "there", "these", "they", "thing", "things", "think", "this", "those", "thought",
+    "to", "told", "too", "up", "us", "very", "want", "was", "way", "ways", "we", "were", "what", "whats",
+    "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "with", "would", "you", "your",
+];
+
+/// Words a person may use for a word of the knowledge, tried only when the question's word is not in the
+/// knowledge's vocabulary at all. Each row is `(asked, meant)`; both sides are plain words (stemmed on use).
+const SYNONYMS: &[(&str, &[&str])] = &[
+    ("boss", &["chairman"]),
+    ("head", &["chairman"]),
+    ("heads", &["chairman"]),
+    ("lead", &["chairman"]),
+    ("leads", &["chairman"]),
+    ("leader", &["chairman"]),
+    ("runs", &["chairman"]),
+    ("run", &["chairman"]),
+    ("chair", &["chairman"]),
+    ("chairs", &["chairman"]),
+    ("chief", &["chairman", "ceo"]),
+    ("president", &["chairman"]),
+    ("cut", &["reduce"]),
+    ("cutting", &["reduce"]),
+    ("lower", &["reduce"]),
+    ("lowering", &["reduce"]),
+    ("decrease", &["reduce"]),
+    ("curb", &["reduce"]),
+    ("grow", &["increase"]),
+    ("grew", &["increase"]),
+    ("growth", &["increase"]),
+    ("rise", &["increase"]),
+    ("rose", &["increase"]),
+    ("jump", &["increase"]),
+    ("renewables", &["renewable"]),
+    ("firm", &["group"]),
+    ("company", &["group"]),
+    ("corporation", &["group"]),
+    ("enterprise", &["group"]),
+    ("picture", &["photo"]),
+    ("image", &["photo"]),
+    ("pic", &["photo"]),
+    ("photograph", &["photo"]),
+    ("lawmaker", &["deputy", "legislator"]),
+    ("lawmakers", &["deputy", "legislator"]),
+    ("delegate", &["deputy"]),
+    ("delegates", &["deputy"]),
+    ("npc", &["national", "people", "congress"]),
+    ("ai", &["artificial", "intelligence"]),
+    ("published", &["updated"]),
+    ("publish", &["updated"]),
+    ("posted", &["updated"]),
+    ("released", &["updated"]),
+    ("written", &["updated"]),
+    ("emissions", &["carbon"]),
+    ("co2", &["carbon"]),
+    ("percentage", &["percent"]),
+    ("pct", &["percent"]),
+    ("factory", &["manufacturing"]),
+    ("factories", &["manufacturing"]),
+];
+
+/// What kind of answer a question asks for, as far as its question words tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Intent {
+    /// Anything ("what", "who", "why", or no question word).
+    #[default]
+    Any,
+    /// A time or date ("when", "what year", "what date").
+    Time,
+    /// A quantity ("how much", "how many", "what percent").
+    Quantity,
+}
+
+/// Folds `text` for comparison: compatibility decomposition, combining marks dropped, lower case, and
+/// typographic quotes and dashes made plain.
+///
+/// ```
+/// assert_eq!(verbatim::matcher::normalize::fold("Zürich’s ﬁrst"), "zurich's first");
+/// ```
+pub fn fold(text: &str) -> String {
+    text.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
+            '\u{201c}' | '\u{201d}' => '"',
+            '\u{2010}'..='\u{2015}' => '-',
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Splits folded text into words: letters and digits, with "25.1" kept whole, "%" as "percent" and a
+/// possessive "'s" dropped. At most `limit` words are returned.
+///
+/// ```
+/// use verbatim::matcher::normalize::{fold, words};
+/// assert_eq!(words(&fold("Wang Gang's 25.1% low-carbon"), 10),
+///            ["wang", "gang", "25.1", "percent", "low", "carbon"]);
+/// ```
+pub fn words(folded: &str, limit: usize) -> Vec<String> {
+    let chars: Vec<char> = folded.chars().collect();
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut i = 0;
+    while i < chars.len() && out.len() < limit {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else if c == '.' && word.ends_with(|w: char| w.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit()) {
+            word.push(c);
+        } else if c == '\'' && !word.is_empty() && next.is_some_and(char::is_alphanumeric) {
+            let after = chars.get(i + 2).copied();
+            if next == Some('s') && !after.is_some_and(char::is_alphanumeric) {
+                i += 1; // possessive or "what's": drop the s
+            }
+        } else {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            if c == '%' {
+                out.push("percent".to_string());
+            }
+        }
+        i += 1;
+    }
+    if !word.is_empty() && out.len() < limit {
+        out.push(word);
+    }
+    out
+}
+
+/// Whether a folded word is a stop word.
+///
+/// ```
+/// assert!(verbatim::matcher::normalize::is_stop_word("about"));
+/// assert!(!verbatim::matcher::normalize::is_stop_word("pollution"));
+/// ```
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.binary_search(&word).is_ok()
+}
+
+/// The stem of a folded word (Snowball English).
+///
+/// ```
+/// use verbatim::matcher::normalize::stem;
+/// assert_eq!(stem("increased"), stem("increases"));
+/// assert_eq!(stem("provinces"), stem("province"));
+/// ```
+pub fn stem(word: &str) -> String {
+    if word.chars().any(|c| c.is_ascii_digit()) {
+        return word.to_string();
+    }
+    STEMMER.stem(word).into_owned()
+}
+
+/// The words a folded question word may stand for, if it has synonyms in the table.
+///
+/// ```
+/// assert_eq!(verbatim::matcher::normalize::synonyms("boss"), ["chairman"]);
+/// assert!(verbatim::matcher::normalize::synonyms("pollution").is_empty());
+/// ```
+pub fn synonyms(word: &str) -> &'static [&'static str] {
+    SYNONYMS.iter().find(|(asked, _)| *asked == word).map_or(&[], |(_, meant)| meant)
+}
+
+/// The intent of a question, from its folded words.
+///
+/// ```
+/// use verbatim::matcher::normalize::{intent, Intent};
+/// assert_eq!(intent(&["when".into(), "did".into()]), Intent::Time);
+/// assert_eq!(intent(&["how".into(), "many".into(), "cars".into()]), Intent::Quantity);
+/// assert_eq!(intent(&["who".into(), "is".into()]), Intent::Any);
+/// ```
+pub fn intent(words: &[String]) -> Intent {
+    let pairs = words.iter().zip(words.iter().skip(1));
+    for (a, b) in pairs {
+        match (a.as_str(), b.as_str()) {
+            ("how", "much" | "many") | ("what", "percent" | "percentage" | "share" | "number") => {
+                return Intent::Quantity;
+            }
+            ("what" | "which", "year" | "date" | "day" | "time" | "month") => return Intent::Time,
+            _ => {}
+        }
+    }
+    if words.iter().take(3).any(|w| w == "when") { Intent::Time } else { Intent::Any }
+}
+
+/// The content terms of a text: folded, split, stop words dropped, stemmed.
+///
+/// ```
+/// let t = verbatim::matcher::normalize::terms("What did Hou say about reducing pollution?");
+/// assert_eq!(t, ["hou", "reduc", "pollut"]);
+/// ```
+pub fn terms(text: &str) -> Vec<String> {
+    words(&fold(text), usize::MAX).iter().filter(|w| !is_stop_word(w)).map(|w| stem(w)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]), "STOP_WORDS must stay sorted and unique");
+    }
+
+    #[test]
+    fn apostrophes_join_or_drop_possessive() {
+        assert_eq!(words("tai'an what's it's", 10), ["taian", "what", "it"]);
+    }
+
+    #[test]
+    fn control_and_emoji_give_no_words() {
+        assert!(words(&fold("\u{1}\u{7}🎉🎉 ?!"), 10).is_empty());
+    }
+
+    #[test]
+    fn words_respects_limit() {
+        assert_eq!(words("a b c d", 2).len(), 2);
+    }
+}

@@ -1,0 +1,121 @@
+//! Scoring a question's terms against documents.
+//!
+//! Each query term has a weight (its inverse document frequency; an unknown term weighs more than the rarest
+//! known one) and one or more alternatives (the term itself, synonyms or typo corrections, each with a
+//! similarity in (0, 1]). Against a document two figures are computed:
+//! - **coverage**: the weighted share of the question's terms that the document contains anywhere;
+//! - **phrasing fit**: the best F1, over the document's phrasings, of the weighted share of the question found
+//!   in the phrasing and of the phrasing found in the question.
+//!
+//! The score is `COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * fit`, times a penalty when the question
+//! asks "when" or "how many" and the document holds no date or number.
+
+use super::index::{Index, TermId};
+use super::normalize::Intent;
+
+/// Similarity credited to a synonym of a knowledge word.
+pub const SYNONYM_SIMILARITY: f64 = 0.85;
+/// Share of the score that comes from coverage (the rest from phrasing fit).
+pub const COVERAGE_WEIGHT: f64 = 0.6;
+/// Factor for a document that cannot answer the question's intent (no date for "when", ...).
+pub const INTENT_PENALTY: f64 = 0.7;
+
+/// One content term of a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryTerm {
+    /// What it may match, with similarity in (0, 1]. Empty for a word the knowledge does not know.
+    pub alternatives: Vec<(TermId, f64)>,
+    /// How much it counts.
+    pub weight: f64,
+}
+
+/// A document's score for a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    /// The document.
+    pub doc: usize,
+    /// Its best-fitting phrasing.
+    pub phrasing: usize,
+    /// The score, in [0, 1].
+    pub score: f64,
+}
+
+/// Similarity credited to a typo correction at `distance` edits of a word of `len` characters.
+///
+/// ```
+/// use verbatim::matcher::score::typo_similarity;
+/// assert!((typo_similarity(1, 10.0) - 0.9).abs() < 1e-9);
+/// assert!((typo_similarity(1, 4.0) - 0.75).abs() < 1e-9);
+/// ```
+pub fn typo_similarity(distance: usize, len: f64) -> f64 {
+    (1.0 - distance as f64 / len).max(0.5)
+}
+
+/// Inverse document frequency of a term.
+fn idf(index: &Index, term: TermId) -> f64 {
+    let n = index.docs.len() as f64;
+    (1.0 + n / index.doc_freq[term as usize].max(1) as f64).ln()
+}
+
+/// The weight of a query term with these alternatives: the idf of its best alternative, or for an unknown
+/// word more than any known word weighs.
+pub fn weight(index: &Index, alternatives: &[(TermId, f64)]) -> f64 {
+    match alternatives.first() {
+        Some(&(t, _)) => idf(index, t),
+        None => (1.0 + 2.0 * index.docs.len() as f64).ln(),
+    }
+}
+
+/// Scores every document that shares a term with the question, best first (ties by document order).
+pub fn rank(index: &Index, query: &[QueryTerm], intent: Intent) -> Vec<Scored> {
+    let total: f64 = query.iter().map(|q| q.weight).sum();
+    if total <= 0.0 || query.iter().all(|q| q.alternatives.is_empty()) {
+        return Vec::new();
+    }
+    let mut candidates: Vec<u32> =
+        query.iter().flat_map(|q| &q.alternatives).flat_map(|&(t, _)| &index.postings[t as usize]).copied().collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut scored: Vec<Scored> = candidates.into_iter().map(|d| score_doc(index, query, total, d as usize, intent)).collect();
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    scored
+}
+
+/// How well `terms` (sorted or not) hold query term `q`: the best similarity of its alternatives in them.
+fn held(q: &QueryTerm, contains: impl Fn(TermId) -> bool) -> f64 {
+    q.alternatives.iter().filter(|&&(t, _)| contains(t)).map(|&(_, s)| s).fold(0.0, f64::max)
+}
+
+fn score_doc(index: &Index, query: &[QueryTerm], total: f64, doc: usize, intent: Intent) -> Scored {
+    let terms = &index.docs[doc];
+    let covered: f64 = query.iter().map(|q| q.weight * held(q, |t| terms.all.binary_search(&t).is_ok())).sum();
+    let coverage = covered / total;
+    let (mut fit, mut phrasing) = (0.0, 0);
+    for (p, phrasing_terms) in terms.phrasings.iter().enumerate() {
+        let found: f64 = query.iter().map(|q| q.weight * held(q, |t| phrasing_terms.contains(&t))).sum();
+        let precision = found / total;
+        let own: f64 = phrasing_terms.iter().map(|&t| idf(index, t)).sum();
+        let recalled: f64 = phrasing_terms
+            .iter()
+            .map(|&t| {
+                let best = query.iter().map(|q| held(q, |x| x == t)).fold(0.0, f64::max);
+                idf(index, t) * best
+            })
+            .sum();
+        let recall = if own > 0.0 { recalled / own } else { 0.0 };
+        let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+        if f1 > fit {
+            (fit, phrasing) = (f1, p);
+        }
+    }
+    let mut score = COVERAGE_WEIGHT * coverage + (1.0 - COVERAGE_WEIGHT) * fit;
+    let satisfied = match intent {
+        Intent::Any => true,
+        Intent::Time => terms.has_date,
+        Intent::Quantity => terms.has_number,
+    };
+    if !satisfied {
+        score *= INTENT_PENALTY;
+    }
+    Scored { doc, phrasing, score: score.clamp(0.0, 1.0) }
+}
