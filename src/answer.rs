@@ -129,6 +129,13 @@ impl Engine {
         }
     }
 
+    /// The best-scoring entries for a question, best first, as `(entry id, best phrasing, score)`.
+    pub fn explain(&self, question: &str, limit: usize) -> Vec<(String, String, f64)> {
+        let entries = &self.knowledge.entries;
+        let found = self.matcher.explain(question, limit);
+        found.into_iter().map(|s| (entries[s.doc].id.clone(), entries[s.doc].phrasings[s.phrasing].clone(), s.score)).collect()
+    }
+
     fn quoted(&self, doc: usize) -> Quoted {
         let entry = &self.knowledge.entries[doc];
         let source = self.knowledge.source_of(entry);

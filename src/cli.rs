@@ -31,6 +31,9 @@ pub enum Command {
         /// Print one JSON object per question instead of the reply text.
         #[arg(long)]
         json: bool,
+        /// Also print the five best-scoring entries and their scores to standard error (for curators).
+        #[arg(long)]
+        explain: bool,
         /// The question (several words are joined). Without it, questions are read from standard input, one
         /// per line, and answered in order.
         question: Vec<String>,
@@ -104,16 +107,21 @@ impl KnowledgeArgs {
 /// Runs an offline command.
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Ask { knowledge, json, question } => ask(&knowledge.engine()?, json, &question),
+        Command::Ask { knowledge, json, explain, question } => ask(&knowledge.engine()?, json, explain, &question),
         Command::Chat { knowledge } => chat(&knowledge.engine()?),
         Command::Check { thresholds, paths } => check_files(&thresholds.config()?, &paths),
     }
 }
 
-fn ask(engine: &Engine, json: bool, question: &[String]) -> anyhow::Result<ExitCode> {
+fn ask(engine: &Engine, json: bool, explain: bool, question: &[String]) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let answer = |q: &str, out: &mut dyn Write| -> anyhow::Result<()> {
         let reply = engine.ask(q);
+        if explain {
+            for (entry, phrasing, score) in engine.explain(q, 5) {
+                eprintln!("  {score:.3}  {entry}  (\"{phrasing}\")");
+            }
+        }
         if json {
             writeln!(out, "{}", reply.json())?;
         } else {

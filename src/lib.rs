@@ -6,12 +6,15 @@
 //! - [`knowledge`]: the knowledge model, loading files, and the checks of `verbatim check`;
 //! - [`answer`]: an [`Engine`](answer::Engine) that turns a question into a [`Reply`](answer::Reply), and the
 //!   rendering of replies as plain text, HTML and JSON for every front end;
-//! - `bot`: the Matrix front end (the only module that uses `matrix_sdk`);
+//! - [`config`]: the bot's TOML configuration (plain data; no Matrix types);
+//! - [`bot`]: the Matrix front end (the only module that uses `matrix_sdk`);
 //! - `cli` (in the binary): the command line.
 //!
 //! [`diagnostic`] is the shared shape of every problem reported about an input file.
 
 pub mod answer;
+pub mod bot;
+pub mod config;
 pub mod diagnostic;
 pub mod knowledge;
 pub mod matcher;

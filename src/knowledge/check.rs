@@ -26,7 +26,14 @@ pub fn check(loaded: &mut Loaded, config: &MatcherConfig) -> Vec<Diagnostic> {
 /// assert_eq!(fold_for_quote("“Only  by\n making”"), "\"Only by making\"");
 /// ```
 pub fn fold_for_quote(text: &str) -> String {
+    fold_keeping_lines(text).replace('\n', " ")
+}
+
+/// Like [`fold_for_quote`], but a run of white space that holds a line break becomes `\n`, so that line
+/// breaks can still end sentences. Byte offsets are the same as in [`fold_for_quote`]'s result.
+fn fold_keeping_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut pending: Option<char> = None;
     for c in text.chars() {
         let c = match c {
             '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' => '"',
@@ -34,14 +41,19 @@ pub fn fold_for_quote(text: &str) -> String {
             c => c,
         };
         if c.is_whitespace() {
-            if !out.ends_with(' ') && !out.is_empty() {
-                out.push(' ');
+            if c == '\n' || pending.is_none() {
+                pending = Some(if c == '\n' { '\n' } else { ' ' });
             }
         } else {
+            if let Some(space) = pending.take() {
+                if !out.is_empty() {
+                    out.push(space);
+                }
+            }
             out.push(c);
         }
     }
-    out.trim_end().to_string()
+    out
 }
 
 /// Whether `quote` is a verbatim passage of `source` (after [`fold_for_quote`]).
@@ -75,13 +87,13 @@ pub fn verbatim_quotes(loaded: &Loaded) -> Vec<Diagnostic> {
 
 /// The run of source sentences, as long as the quote's, most like the quote.
 fn closest_passage(source: &str, quote: &str) -> String {
-    let folded = fold_for_quote(source);
+    let folded = fold_keeping_lines(source);
     let all = sentences(&folded);
     let quote = fold_for_quote(quote);
     let n = sentences(&quote).len().max(1);
     let mut best = (f64::MIN, String::new());
     for window in all.windows(n.min(all.len()).max(1)) {
-        let candidate = window.iter().map(|(_, s)| *s).collect::<Vec<_>>().join(" ");
+        let candidate = window.iter().map(|(_, s)| *s).collect::<Vec<_>>().join(" ").replace('\n', " ");
         let similarity = strsim::normalized_levenshtein(&candidate, &quote);
         if similarity > best.0 {
             best = (similarity, candidate);
@@ -99,8 +111,8 @@ fn sentences(text: &str) -> Vec<(usize, &str)> {
     let mut start = 0;
     let bytes = text.as_bytes();
     for (i, c) in text.char_indices() {
-        let end_here = match c {
-            '\n' => true,
+        let stop = match c {
+            '\n' => Some(i),
             '.' | '?' | '!' | ']' => {
                 let word_start = text[..i].rfind(|c: char| !c.is_alphanumeric()).map_or(0, |j| j + 1);
                 let word = text[word_start..i].to_lowercase();
@@ -109,13 +121,13 @@ fn sentences(text: &str) -> Vec<(usize, &str)> {
                     j += 1;
                 }
                 let next = text[j..].strip_prefix(' ').and_then(|rest| rest.chars().next());
-                !(c == '.' && ABBREVIATIONS.contains(&word.as_str()))
-                    && next.is_some_and(|n| n.is_uppercase() || matches!(n, '"' | '[' | '('))
+                let ends = !(c == '.' && ABBREVIATIONS.contains(&word.as_str()))
+                    && next.is_some_and(|n| n.is_uppercase() || matches!(n, '"' | '[' | '('));
+                ends.then_some(j)
             }
-            _ => false,
+            _ => None,
         };
-        if end_here {
-            let stop = if c == '\n' { i } else { i + c.len_utf8() };
+        if let Some(stop) = stop.filter(|&stop| stop >= start) {
             push_sentence(&mut found, text, start, stop);
             start = stop;
         }
@@ -126,7 +138,7 @@ fn sentences(text: &str) -> Vec<(usize, &str)> {
 
 fn push_sentence<'t>(found: &mut Vec<(usize, &'t str)>, text: &'t str, start: usize, end: usize) {
     let piece = &text[start..end];
-    let trimmed = piece.trim_start_matches([' ', '"', '\'', ')', ']']);
+    let trimmed = piece.trim_start_matches([' ', '\n']);
     let offset = start + piece.len() - trimmed.len();
     let trimmed = trimmed.trim_end();
     if trimmed.chars().any(char::is_alphanumeric) {
@@ -164,7 +176,8 @@ pub fn collisions(loaded: &Loaded, config: &MatcherConfig) -> Vec<Diagnostic> {
 pub fn uncovered_sentences(knowledge: &Knowledge) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for (index, source) in knowledge.sources.iter().enumerate() {
-        let folded = fold_for_quote(&source.text);
+        let lines = fold_keeping_lines(&source.text);
+        let folded = lines.replace('\n', " ");
         let mut covered = vec![false; folded.len()];
         let quotes = knowledge.entries.iter().filter(|e| e.source == index).map(|e| e.quote.as_str());
         for passage in quotes.chain(source.skip.iter().map(String::as_str)) {
@@ -176,7 +189,7 @@ pub fn uncovered_sentences(knowledge: &Knowledge) -> Vec<Diagnostic> {
                 covered[at..at + passage.len()].iter_mut().for_each(|c| *c = true);
             }
         }
-        for (offset, sentence) in sentences(&folded) {
+        for (offset, sentence) in sentences(&lines) {
             let uncovered = sentence.char_indices().any(|(i, c)| c.is_alphanumeric() && !covered[offset + i]);
             if uncovered {
                 let at = original_offset(&source.text, &folded, offset);
@@ -220,6 +233,8 @@ mod tests {
         let text = "A worker in Weifang, Jan 28, 2023. [Photo/CFP] \"Only so,\" said Hou. Next one.";
         let found: Vec<&str> = sentences(text).into_iter().map(|(_, s)| s).collect();
         assert_eq!(found, ["A worker in Weifang, Jan 28, 2023.", "[Photo/CFP]", "\"Only so,\" said Hou.", "Next one."]);
+        let found: Vec<&str> = sentences("\"Go.\" He went.\nNew line").into_iter().map(|(_, s)| s).collect();
+        assert_eq!(found, ["\"Go.\"", "He went.", "New line"]);
     }
 
     #[test]

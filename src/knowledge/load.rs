@@ -332,7 +332,7 @@ impl FileReader<'_> {
             phrasings: Vec::new(),
         };
         for phrasing in &raw.phrasings {
-            let offset = text[phrasings_at..span.end].find(phrasing.as_str()).map_or(phrasings_at, |i| phrasings_at + i);
+            let offset = text[phrasings_at..].find(phrasing.as_str()).map_or(phrasings_at, |i| phrasings_at + i);
             location.phrasings.push(Position::new(self.file, offset));
             if words(&fold(phrasing), usize::MAX).is_empty() {
                 self.error(offset, format!("{what}: a phrasing has no words"), "write a question a person would type");
@@ -411,16 +411,19 @@ impl FileReader<'_> {
     }
 }
 
-/// The offset of the line `key = ...` inside `span` of `text` (the key's first character).
+/// The offset of the line `key = ...` inside the table that starts at `span` (a table's span may cover only its
+/// header, so the search runs on to the next table header).
 fn key_offset(text: &str, span: std::ops::Range<usize>, key: &str) -> Option<usize> {
     if key.is_empty() {
         return None;
     }
     let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
-    let region = &text[start..span.end.min(text.len())];
     let mut offset = start;
-    for line in region.split_inclusive('\n') {
+    for (n, line) in text[start..].split_inclusive('\n').enumerate() {
         let trimmed = line.trim_start();
+        if n > 0 && offset >= span.end && is_table_header(trimmed) {
+            return None;
+        }
         if let Some(rest) = trimmed.strip_prefix(key) {
             if rest.trim_start().starts_with('=') {
                 return Some(offset + (line.len() - trimmed.len()));
@@ -429,4 +432,14 @@ fn key_offset(text: &str, span: std::ops::Range<usize>, key: &str) -> Option<usi
         offset += line.len();
     }
     None
+}
+
+/// Whether a line is a table header such as `[source]` or `[[entries]]`.
+fn is_table_header(line: &str) -> bool {
+    let line = line.split('#').next().unwrap_or("").trim();
+    let inner = line.trim_start_matches('[').trim_end_matches(']');
+    line.starts_with('[')
+        && line.ends_with(']')
+        && !inner.is_empty()
+        && inner.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }

@@ -132,7 +132,8 @@ impl Knowledge {
                     context.push(speaker.name.clone());
                     context.extend(speaker.capacity.clone());
                 }
-                Document { phrasings: entry.phrasings.clone(), context }
+                let person = entry.speaker.is_some() || entry.voice == Voice::Caption;
+                Document { phrasings: entry.phrasings.clone(), context, person }
             })
             .collect()
     }

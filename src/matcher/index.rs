@@ -39,6 +39,10 @@ pub struct DocTerms {
     pub has_number: bool,
     /// Whether the context holds a date or year.
     pub has_date: bool,
+    /// Whether the document names a person.
+    pub person: bool,
+    /// The terms of the context (not the phrasings), sorted and deduplicated.
+    pub context: Vec<TermId>,
 }
 
 /// Interned vocabulary, postings and typo index.
@@ -74,13 +78,18 @@ impl Index {
                 terms.all.extend(&ids);
                 terms.phrasings.push(ids);
             }
+            terms.person = doc.person;
             for context in &doc.context {
-                terms.all.extend(index.add_text(context));
+                let ids = index.add_text(context);
+                terms.context.extend(&ids);
+                terms.all.extend(ids);
                 terms.has_number |= context.chars().any(|c| c.is_ascii_digit());
                 terms.has_date |= has_date(context);
             }
             terms.all.sort_unstable();
             terms.all.dedup();
+            terms.context.sort_unstable();
+            terms.context.dedup();
             for &t in &terms.all {
                 index.doc_freq[t as usize] += 1;
                 index.postings[t as usize].push(doc_id as u32);
@@ -200,6 +209,7 @@ mod tests {
         Document {
             phrasings: phrasings.iter().map(|s| s.to_string()).collect(),
             context: context.iter().map(|s| s.to_string()).collect(),
+            person: false,
         }
     }
 

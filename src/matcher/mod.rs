@@ -20,7 +20,7 @@ pub mod normalize;
 pub mod score;
 
 use index::Index;
-use score::{QueryTerm, Scored};
+use score::QueryTerm;
 
 /// One thing the matcher can find: the phrasings that ask for it and context text that describes it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -29,6 +29,8 @@ pub struct Document {
     pub phrasings: Vec<String>,
     /// Further text that a question may refer to (the quote, the speaker's name and capacity).
     pub context: Vec<String>,
+    /// Whether the document names a person (a speaker, or a photo credit), so that it can answer "who".
+    pub person: bool,
 }
 
 /// How sure the matcher is.
@@ -112,6 +114,7 @@ impl Matcher {
     /// let docs = vec![Document {
     ///     phrasings: vec!["Who chairs Haier Group?".into(), "Who is Zhou Yunjie?".into()],
     ///     context: vec!["Zhou Yunjie, chairman and CEO of Haier Group".into()],
+    ///     person: true,
     /// }];
     /// let matcher = Matcher::new(&docs, MatcherConfig::default());
     /// let found = matcher.find("who is zhou yunjei");
@@ -139,13 +142,17 @@ impl Matcher {
 
     /// Finds the document that answers `question`, or says how unsure it is.
     pub fn find(&self, question: &str) -> Match {
+        self.decide(self.explain(question, usize::MAX))
+    }
+
+    /// The best-scoring documents for `question` with their scores, best first: what [`Matcher::find`]
+    /// decides from. For curators tuning phrasings (`verbatim ask --explain`).
+    pub fn explain(&self, question: &str, limit: usize) -> Vec<Suggestion> {
         let question = self.strip_address(truncate(question, self.config.max_question_chars));
-        let folded = normalize::fold(question);
-        let words = normalize::words(&folded, MAX_TERMS * 4);
-        let intent = normalize::intent(&words);
+        let words = normalize::words(&normalize::fold(question), MAX_TERMS * 4);
         let terms = self.query_terms(&words);
-        let scored = score::rank(&self.index, &terms, intent);
-        self.decide(scored)
+        let scored = score::rank(&self.index, &terms, normalize::intent(&words));
+        scored.into_iter().take(limit).map(|s| Suggestion { doc: s.doc, phrasing: s.phrasing, score: s.score }).collect()
     }
 
     /// Drops a leading address: a `!command`, an MXID, or one of the configured names followed by `:` or `,`.
@@ -172,26 +179,24 @@ impl Matcher {
                 break;
             }
             let stemmed = normalize::stem(word);
-            let alternatives = if let Some(id) = self.index.term(&stemmed) {
-                vec![(id, 1.0)]
-            } else {
-                let synonyms: Vec<_> = normalize::synonyms(word)
-                    .iter()
-                    .filter_map(|s| self.index.term(&normalize::stem(s)))
-                    .map(|id| (id, score::SYNONYM_SIMILARITY))
-                    .collect();
-                if synonyms.is_empty() {
-                    let chars = word.chars().count() as f64;
-                    self.index
-                        .typo_candidates(word)
-                        .into_iter()
-                        .take(3)
-                        .map(|(id, d)| (id, score::typo_similarity(d, chars)))
-                        .collect()
-                } else {
-                    synonyms
+            let mut alternatives: Vec<(index::TermId, f64)> = self.index.term(&stemmed).map(|id| (id, 1.0)).into_iter().collect();
+            for synonym in normalize::synonyms(word) {
+                if let Some(id) = self.index.term(&normalize::stem(synonym)) {
+                    alternatives.push((id, score::SYNONYM_SIMILARITY));
                 }
-            };
+            }
+            if alternatives.is_empty() {
+                // A typo: keep only the closest corrections (a word one edit away beats one two edits away).
+                let candidates = self.index.typo_candidates(word);
+                let closest = candidates.first().map_or(0, |c| c.1);
+                let chars = word.chars().count() as f64;
+                alternatives = candidates
+                    .into_iter()
+                    .take_while(|c| c.1 == closest)
+                    .take(3)
+                    .map(|(id, d)| (id, score::typo_similarity(d, chars)))
+                    .collect();
+            }
             if !terms.iter().any(|t| !t.alternatives.is_empty() && t.alternatives == alternatives) {
                 terms.push(QueryTerm { weight: score::weight(&self.index, &alternatives), alternatives });
             }
@@ -199,16 +204,15 @@ impl Matcher {
         terms
     }
 
-    fn decide(&self, scored: Vec<Scored>) -> Match {
+    fn decide(&self, scored: Vec<Suggestion>) -> Match {
         let best = scored.first().map_or(0.0, |s| s.score);
         if best >= self.config.answer_threshold {
             return Match { outcome: Outcome::Answer, score: best, doc: Some(scored[0].doc), suggestions: Vec::new() };
         }
         let suggestions: Vec<Suggestion> = scored
-            .iter()
+            .into_iter()
             .filter(|s| s.score >= self.config.suggest_threshold)
             .take(self.config.max_suggestions)
-            .map(|s| Suggestion { doc: s.doc, phrasing: s.phrasing, score: s.score })
             .collect();
         let outcome = if suggestions.is_empty() { Outcome::None } else { Outcome::Suggest };
         Match { outcome, score: best, doc: None, suggestions }

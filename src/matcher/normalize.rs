@@ -19,23 +19,38 @@ static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::
 /// rather than taken from a general-purpose list. Question words ("who", "when", ...) are dropped as terms but
 /// read separately as the question's [`Intent`].
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "above", "accord", "according", "across", "after", "again", "all", "also", "am", "an", "and",
-    "any", "anything", "are", "around", "as", "ask", "at", "be", "been", "being", "both", "but", "by", "can",
-    "could", "did", "do", "does", "doing", "done", "dont", "each", "either", "else", "ever", "every", "explain",
-    "for", "from", "get", "give", "go", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "him",
-    "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "know", "let", "like", "may", "me",
-    "mention", "mentioned", "might", "more", "most", "much", "must", "my", "of", "on", "one", "or", "other",
-    "our", "out", "over", "please", "quote", "really", "regarding", "s", "said", "say", "saying", "says",
-    "shall", "she", "should", "show", "so", "some", "someone", "something", "tell", "than", "that", "the",
-    "their", "them", "then", "there", "these", "they", "thing", "things", "think", "this", "those", "thought",
-    "to", "told", "too", "up", "us", "very", "want", "was", "way", "ways", "we", "were", "what", "whats",
-    "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "with", "would", "you", "your",
+    "a", "about", "above", "accord", "according", "across", "actually", "after", "again", "all", "also", "always",
+    "am", "an", "and", "any", "anybody", "anyone", "anything", "are", "around", "article", "articles", "as", "ask",
+    "at", "basically", "be", "been", "being", "bit", "both", "but", "by", "can", "could", "curious", "currently",
+    "detail", "details", "did", "do", "doc", "document", "does", "doing", "done", "dont", "each", "either", "else",
+    "ever", "every", "everyone", "exactly", "explain", "find", "for", "from", "get", "gets", "getting", "give",
+    "go", "got", "guess", "had", "has", "have", "having", "he", "hello", "her", "here", "hers", "hey", "hi", "him",
+    "his", "how", "i", "if", "in", "info", "information", "interested", "into", "is", "it", "its", "just", "kind",
+    "know", "let", "like", "look", "lot", "lots", "may", "maybe", "me", "mention", "mentioned", "might", "more",
+    "most", "much", "must", "my", "need", "needed", "needs", "news", "no", "of", "ok", "okay", "on", "one", "or",
+    "other", "our", "out", "over", "piece", "please", "pls", "plz", "quote", "really", "regarding", "report",
+    "reports", "s", "said", "say", "saying", "says", "shall", "she", "should", "show", "showing", "shown", "shows",
+    "so", "some", "somebody", "someone", "something", "sort", "specifically", "stories", "story", "talk", "talked",
+    "talking", "talks", "tell", "text", "than", "thank", "thanks", "that", "the", "their", "them", "then", "there",
+    "these", "they", "thing", "things", "think", "thinking", "thinks", "this", "those", "thought", "thx", "to",
+    "together", "told", "too", "up", "us", "very", "wanna", "want", "wants", "was", "way", "ways", "we", "were",
+    "what", "whats", "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "with", "wonder",
+    "wondering", "would", "yes", "you", "your",
 ];
 
 /// Words a person may use for a word of the knowledge, tried only when the question's word is not in the
 /// knowledge's vocabulary at all. Each row is `(asked, meant)`; both sides are plain words (stemmed on use).
 const SYNONYMS: &[(&str, &[&str])] = &[
     ("boss", &["chairman"]),
+    ("yr", &["year"]),
+    ("yrs", &["year"]),
+    ("burn", &["consuming"]),
+    ("burns", &["consuming"]),
+    ("burned", &["consuming"]),
+    ("burning", &["consuming"]),
+    ("use", &["consumption"]),
+    ("uses", &["consumption"]),
+    ("percent", &["percentage"]),
     ("head", &["chairman"]),
     ("heads", &["chairman"]),
     ("lead", &["chairman"]),
@@ -95,8 +110,10 @@ pub enum Intent {
     Any,
     /// A time or date ("when", "what year", "what date").
     Time,
-    /// A quantity ("how much", "how many", "what percent").
+    /// A quantity ("how much", "how many", "how old", "what percent").
     Quantity,
+    /// A person ("who").
+    Person,
 }
 
 /// Folds `text` for comparison: compatibility decomposition, combining marks dropped, lower case, and
@@ -199,20 +216,28 @@ pub fn synonyms(word: &str) -> &'static [&'static str] {
 /// use verbatim::matcher::normalize::{intent, Intent};
 /// assert_eq!(intent(&["when".into(), "did".into()]), Intent::Time);
 /// assert_eq!(intent(&["how".into(), "many".into(), "cars".into()]), Intent::Quantity);
-/// assert_eq!(intent(&["who".into(), "is".into()]), Intent::Any);
+/// assert_eq!(intent(&["who".into(), "is".into()]), Intent::Person);
+/// assert_eq!(intent(&["what".into(), "is".into()]), Intent::Any);
 /// ```
 pub fn intent(words: &[String]) -> Intent {
     let pairs = words.iter().zip(words.iter().skip(1));
     for (a, b) in pairs {
         match (a.as_str(), b.as_str()) {
-            ("how", "much" | "many") | ("what", "percent" | "percentage" | "share" | "number") => {
+            ("how", "much" | "many" | "old" | "long" | "big" | "large" | "tall" | "far" | "often" | "fast") | ("what", "percent" | "percentage" | "share" | "number") => {
                 return Intent::Quantity;
             }
             ("what" | "which", "year" | "date" | "day" | "time" | "month") => return Intent::Time,
             _ => {}
         }
     }
-    if words.iter().take(3).any(|w| w == "when") { Intent::Time } else { Intent::Any }
+    let opening = || words.iter().take(3);
+    if opening().any(|w| w == "when") {
+        Intent::Time
+    } else if opening().any(|w| w == "who" || w == "whom") {
+        Intent::Person
+    } else {
+        Intent::Any
+    }
 }
 
 /// The content terms of a text: folded, split, stop words dropped, stemmed.

@@ -7,8 +7,12 @@
 //! - **phrasing fit**: the best F1, over the document's phrasings, of the weighted share of the question found
 //!   in the phrasing and of the phrasing found in the question.
 //!
-//! The score is `COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * fit`, times a penalty when the question
-//! asks "when" or "how many" and the document holds no date or number.
+//! - **distinctiveness**: the weighted share of the question found in the document's quote or speaker through
+//!   terms that at most [`DISTINCTIVE_DOCS`] documents hold ("zibo" asks for the one passage naming Zibo even
+//!   though no phrasing says it); it stands in for the phrasing fit, at [`DISTINCTIVE_FIT`], when higher.
+//!
+//! The score is `COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * fit`, times [`INTENT_PENALTY`] when the
+//! question asks "when", "how many" or "who" and the document holds no date, number or person.
 
 use super::index::{Index, TermId};
 use super::normalize::Intent;
@@ -17,6 +21,14 @@ use super::normalize::Intent;
 pub const SYNONYM_SIMILARITY: f64 = 0.85;
 /// Share of the score that comes from coverage (the rest from phrasing fit).
 pub const COVERAGE_WEIGHT: f64 = 0.6;
+/// How much more than the rarest known term an unknown question word weighs.
+pub const UNKNOWN_WEIGHT: f64 = 1.5;
+/// A term found in at most this many documents is distinctive: a question made of distinctive terms that a
+/// document's quote or speaker holds is specific even when no phrasing fits it.
+pub const DISTINCTIVE_DOCS: u32 = 2;
+
+/// The phrasing fit credited to a question whose terms are all distinctive terms of the document's context.
+pub const DISTINCTIVE_FIT: f64 = 0.8;
 /// Factor for a document that cannot answer the question's intent (no date for "when", ...).
 pub const INTENT_PENALTY: f64 = 0.7;
 
@@ -62,7 +74,7 @@ fn idf(index: &Index, term: TermId) -> f64 {
 pub fn weight(index: &Index, alternatives: &[(TermId, f64)]) -> f64 {
     match alternatives.first() {
         Some(&(t, _)) => idf(index, t),
-        None => (1.0 + 2.0 * index.docs.len() as f64).ln(),
+        None => UNKNOWN_WEIGHT * (1.0 + index.docs.len() as f64).ln(),
     }
 }
 
@@ -108,11 +120,21 @@ fn score_doc(index: &Index, query: &[QueryTerm], total: f64, doc: usize, intent:
             (fit, phrasing) = (f1, p);
         }
     }
+    let distinctive: f64 = query
+        .iter()
+        .map(|q| {
+            let held = held(q, |t| terms.context.binary_search(&t).is_ok() && index.doc_freq[t as usize] <= DISTINCTIVE_DOCS);
+            q.weight * held
+        })
+        .sum::<f64>()
+        / total;
+    let fit = fit.max(DISTINCTIVE_FIT * distinctive);
     let mut score = COVERAGE_WEIGHT * coverage + (1.0 - COVERAGE_WEIGHT) * fit;
     let satisfied = match intent {
         Intent::Any => true,
         Intent::Time => terms.has_date,
         Intent::Quantity => terms.has_number,
+        Intent::Person => terms.person,
     };
     if !satisfied {
         score *= INTENT_PENALTY;

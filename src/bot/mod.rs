@@ -1,0 +1,5 @@
+//! The Matrix bot.
+
+pub mod trigger;
+pub mod backoff;
+pub mod journal;

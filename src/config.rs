@@ -1,0 +1,482 @@
+//! The bot's configuration: a TOML file (see `config.example.toml` at the repository root for every key and its
+//! default), plus environment overrides for secrets.
+//!
+//! [`Config::load`] reads the file, [`Config::parse`] parses text. Unknown keys and invalid values are errors
+//! that name the key and its position (`path:line:col: error: ...`). Relative paths (`state_dir`, knowledge
+//! paths) are relative to the directory of the configuration file. Secrets ([`Secret`]) never print: their
+//! `Debug` is `[redacted]`.
+//!
+//! Environment overrides (the environment wins over the file): `VERBATIM_PASSWORD`,
+//! `VERBATIM_STORE_PASSPHRASE`, `VERBATIM_RECOVERY_KEY`.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::Diagnostic;
+use crate::matcher::MatcherConfig;
+
+/// Environment variable that overrides `[matrix] password`.
+pub const ENV_PASSWORD: &str = "VERBATIM_PASSWORD";
+/// Environment variable that overrides `[matrix] store_passphrase`.
+pub const ENV_STORE_PASSPHRASE: &str = "VERBATIM_STORE_PASSPHRASE";
+/// Environment variable that overrides `[matrix] recovery_key`.
+pub const ENV_RECOVERY_KEY: &str = "VERBATIM_RECOVERY_KEY";
+
+/// A secret string (password, passphrase, recovery key) that never appears in `Debug` output or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from (used in messages).
+    pub path: PathBuf,
+    /// `[matrix]`: the account and where its state lives.
+    pub matrix: MatrixConfig,
+    /// `[access]`: who may invite the bot.
+    pub access: AccessConfig,
+    /// `[knowledge]`: files or directories; empty means the knowledge compiled into the binary.
+    pub knowledge_paths: Vec<PathBuf>,
+    /// `[bot]`: triggers, commands and limits.
+    pub bot: BotConfig,
+    /// `[matching]`: matcher thresholds.
+    pub matching: MatchingConfig,
+}
+
+/// `[matrix]`.
+#[derive(Debug, Clone)]
+pub struct MatrixConfig {
+    /// Homeserver URL, used as is.
+    pub homeserver: String,
+    /// The bot's full Matrix id.
+    pub user_id: String,
+    /// Password, needed for the first login and to set up cross-signing.
+    pub password: Option<Secret>,
+    /// Display name of the device created at the first login.
+    pub device_name: String,
+    /// Directory for the session, sync state, the encrypted SQLite store and the reply journal.
+    pub state_dir: PathBuf,
+    /// Passphrase that encrypts the SQLite store.
+    pub store_passphrase: Option<Secret>,
+    /// Recovery key (secret storage) to import cross-signing keys and key backups.
+    pub recovery_key: Option<Secret>,
+}
+
+/// `[access]`.
+#[derive(Debug, Clone, Default)]
+pub struct AccessConfig {
+    /// MXID patterns (`*` matches any run of characters) whose invites are accepted.
+    pub allowed_inviters: Vec<String>,
+}
+
+impl AccessConfig {
+    /// Whether `user_id` may invite the bot.
+    ///
+    /// ```
+    /// use verbatim::config::AccessConfig;
+    /// let access = AccessConfig { allowed_inviters: vec!["@*:example.org".into(), "@ann:other.net".into()] };
+    /// assert!(access.allows("@bob:example.org"));
+    /// assert!(access.allows("@ann:other.net"));
+    /// assert!(!access.allows("@bob:other.net"));
+    /// assert!(!access.allows("@bob:example.org.evil"));
+    /// ```
+    pub fn allows(&self, user_id: &str) -> bool {
+        self.allowed_inviters.iter().any(|pattern| glob_match(pattern, user_id))
+    }
+}
+
+/// `[bot]`.
+#[derive(Debug, Clone)]
+pub struct BotConfig {
+    /// Prefix that addresses the bot in group rooms (`!ask <question>`).
+    pub command_prefix: String,
+    /// Command that shows what the bot knows and how to ask.
+    pub help_command: String,
+    /// Command that lists the sources.
+    pub sources_command: String,
+    /// Display name to set on the bot's profile at start; `None` leaves the profile alone.
+    pub display_name: Option<String>,
+    /// Questions sent while the bot was down are answered after a restart if younger than this.
+    pub catch_up_window: Duration,
+    /// How many replies are worked on at the same time, across rooms.
+    pub max_concurrent_questions: usize,
+    /// How many times sending a reply is tried before giving up (with a warning).
+    pub send_attempts: u32,
+    /// Room ids or aliases to join at start.
+    pub join_rooms: Vec<String>,
+}
+
+/// `[matching]`.
+#[derive(Debug, Clone)]
+pub struct MatchingConfig {
+    /// Answer when the best score is at least this.
+    pub answer_threshold: f64,
+    /// Suggest when the best score is at least this.
+    pub suggest_threshold: f64,
+    /// At most this many "did you mean" suggestions.
+    pub max_suggestions: usize,
+}
+
+impl MatchingConfig {
+    /// The matcher configuration, with `names` (words that may lead a question and are not part of it).
+    pub fn matcher_config(&self, names: Vec<String>) -> MatcherConfig {
+        MatcherConfig {
+            answer_threshold: self.answer_threshold,
+            suggest_threshold: self.suggest_threshold,
+            max_suggestions: self.max_suggestions,
+            names,
+            ..MatcherConfig::default()
+        }
+    }
+}
+
+/// Why a configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read the configuration file {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file has errors, each with its position.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<Diagnostic>),
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    matrix: Option<Spanned<RawMatrix>>,
+    #[serde(default)]
+    access: RawAccess,
+    #[serde(default)]
+    knowledge: RawKnowledge,
+    #[serde(default)]
+    bot: RawBot,
+    #[serde(default)]
+    matching: RawMatching,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatrix {
+    homeserver: Spanned<String>,
+    user_id: Spanned<String>,
+    password: Option<String>,
+    device_name: Option<Spanned<String>>,
+    state_dir: Option<Spanned<String>>,
+    store_passphrase: Option<String>,
+    recovery_key: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAccess {
+    #[serde(default)]
+    allowed_inviters: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawKnowledge {
+    #[serde(default)]
+    paths: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawBot {
+    command_prefix: Option<Spanned<String>>,
+    help_command: Option<Spanned<String>>,
+    sources_command: Option<Spanned<String>>,
+    display_name: Option<Spanned<String>>,
+    catch_up_window_secs: Option<Spanned<i64>>,
+    max_concurrent_questions: Option<Spanned<i64>>,
+    send_attempts: Option<Spanned<i64>>,
+    #[serde(default)]
+    join_rooms: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMatching {
+    answer_threshold: Option<Spanned<f64>>,
+    suggest_threshold: Option<Spanned<f64>>,
+    max_suggestions: Option<Spanned<i64>>,
+}
+
+/// Collects errors with positions while validating.
+struct Checker<'a> {
+    path: &'a Path,
+    text: &'a str,
+    errors: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, span: Range<usize>, key: &str, message: impl fmt::Display, hint: Option<&str>) {
+        let mut d = Diagnostic::error(self.path, self.text, span.start, format!("`{key}`: {message}"));
+        if let Some(hint) = hint {
+            d = d.with_hint(hint);
+        }
+        self.errors.push(d);
+    }
+
+    fn command(&mut self, value: Option<Spanned<String>>, key: &str, default: &str) -> String {
+        let Some(value) = value else { return default.to_string() };
+        let span = value.span();
+        let value = value.into_inner();
+        if value.is_empty() || value.chars().any(char::is_whitespace) {
+            self.error(span, key, format!("{value:?} must be one word without spaces"), Some("for example \"!ask\""));
+        }
+        value
+    }
+
+    fn int(&mut self, value: Option<Spanned<i64>>, key: &str, default: i64, range: Range<i64>) -> i64 {
+        let Some(value) = value else { return default };
+        let span = value.span();
+        let value = value.into_inner();
+        if !range.contains(&value) {
+            self.error(span, key, format!("{value} is out of range (at least {}, at most {})", range.start, range.end - 1), None);
+            return default;
+        }
+        value
+    }
+
+    fn score(&mut self, value: Option<Spanned<f64>>, key: &str, default: f64) -> (f64, Range<usize>) {
+        let Some(value) = value else { return (default, 0..0) };
+        let span = value.span();
+        let value = value.into_inner();
+        if !(0.0..=1.0).contains(&value) {
+            self.error(span.clone(), key, format!("{value} must be between 0 and 1"), None);
+            return (default, span);
+        }
+        (value, span)
+    }
+
+    fn user_id(&mut self, value: &Spanned<String>, key: &str, glob: bool) {
+        let v = value.get_ref();
+        let valid = v.starts_with('@')
+            && v.len() > 3
+            && v[1..].split_once(':').is_some_and(|(local, server)| !local.is_empty() && !server.is_empty())
+            && !v.chars().any(char::is_whitespace)
+            && (glob || !v.contains('*'));
+        if !valid {
+            let hint = if glob { "a Matrix user id such as \"@admin:example.org\"; `*` matches anything, as in \"@*:example.org\"" } else { "a Matrix user id such as \"@verbatim:example.org\"" };
+            self.error(value.span(), key, format!("{v:?} is not a Matrix user id"), Some(hint));
+        }
+    }
+}
+
+impl Config {
+    /// Reads and validates the configuration file at `path`, then applies the environment overrides.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        let mut config = Config::parse(path, &text)?;
+        config.apply_env(|name| std::env::var(name).ok().filter(|v| !v.is_empty()));
+        Ok(config)
+    }
+
+    /// Parses and validates configuration `text`, as read from `path` (relative paths in it are resolved against
+    /// the directory of `path`). The environment is not consulted.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            let mut message = e
+                .message()
+                .trim_end()
+                .replace('\n', " ")
+                .replace("expected i64", "expected an integer")
+                .replace("expected f64", "expected a number");
+            if let Some(key) = key_at(text, offset) {
+                message = format!("`{key}`: {message}");
+            }
+            ConfigError::Invalid(vec![Diagnostic::error(path, text, offset, message)])
+        })?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let resolve = |p: &str| if Path::new(p).is_absolute() { PathBuf::from(p) } else { base.join(p) };
+        let mut c = Checker { path, text, errors: Vec::new() };
+
+        let Some(matrix) = raw.matrix else {
+            return Err(ConfigError::Invalid(vec![
+                Diagnostic::error(path, text, 0, "missing table `[matrix]`")
+                    .with_hint("add [matrix] with at least `homeserver` and `user_id`; see config.example.toml"),
+            ]));
+        };
+        let matrix = matrix.into_inner();
+        let homeserver = matrix.homeserver.get_ref().clone();
+        if !(homeserver.starts_with("https://") || homeserver.starts_with("http://")) || homeserver.len() < 9 {
+            c.error(
+                matrix.homeserver.span(),
+                "matrix.homeserver",
+                format!("{homeserver:?} is not an http(s) URL"),
+                Some("the client-server API URL, for example \"https://matrix.example.org\""),
+            );
+        }
+        c.user_id(&matrix.user_id, "matrix.user_id", false);
+        let device_name = match matrix.device_name {
+            Some(name) if name.get_ref().trim().is_empty() => {
+                c.error(name.span(), "matrix.device_name", "must not be empty", None);
+                "verbatim".to_string()
+            }
+            Some(name) => name.into_inner(),
+            None => "verbatim".to_string(),
+        };
+        let state_dir = match matrix.state_dir {
+            Some(dir) if dir.get_ref().is_empty() => {
+                c.error(dir.span(), "matrix.state_dir", "must not be empty", None);
+                PathBuf::new()
+            }
+            Some(dir) => resolve(dir.get_ref()),
+            None => resolve("state"),
+        };
+        for inviter in &raw.access.allowed_inviters {
+            c.user_id(inviter, "access.allowed_inviters", true);
+        }
+        for p in &raw.knowledge.paths {
+            if p.get_ref().is_empty() {
+                c.error(p.span(), "knowledge.paths", "a path must not be empty", None);
+            }
+        }
+
+        let bot = raw.bot;
+        let command_prefix = c.command(bot.command_prefix, "bot.command_prefix", "!ask");
+        let help_command = c.command(bot.help_command, "bot.help_command", "!help");
+        let sources_command = c.command(bot.sources_command, "bot.sources_command", "!sources");
+        let display_name = bot.display_name.map(|d| {
+            if d.get_ref().trim().is_empty() {
+                c.error(d.span(), "bot.display_name", "must not be empty (leave the key out to keep the profile as it is)", None);
+            }
+            d.into_inner()
+        });
+        let window = c.int(bot.catch_up_window_secs, "bot.catch_up_window_secs", 300, 0..7 * 24 * 3600 + 1);
+        let max_concurrent = c.int(bot.max_concurrent_questions, "bot.max_concurrent_questions", 8, 1..1025);
+        let send_attempts = c.int(bot.send_attempts, "bot.send_attempts", 8, 1..101);
+        for room in &bot.join_rooms {
+            let r = room.get_ref();
+            if !(r.starts_with('!') || r.starts_with('#')) || !r.contains(':') {
+                c.error(room.span(), "bot.join_rooms", format!("{r:?} is not a room id or alias"), Some("\"!roomid:example.org\" or \"#alias:example.org\""));
+            }
+        }
+
+        let m = raw.matching;
+        let defaults = MatcherConfig::default();
+        let (answer, _) = c.score(m.answer_threshold, "matching.answer_threshold", defaults.answer_threshold);
+        let (suggest, suggest_span) = c.score(m.suggest_threshold, "matching.suggest_threshold", defaults.suggest_threshold);
+        if suggest > answer {
+            c.error(suggest_span, "matching.suggest_threshold", format!("{suggest} must not be above matching.answer_threshold ({answer})"), None);
+        }
+        let max_suggestions = c.int(m.max_suggestions, "matching.max_suggestions", defaults.max_suggestions as i64, 1..11);
+
+        if !c.errors.is_empty() {
+            return Err(ConfigError::Invalid(c.errors));
+        }
+        Ok(Config {
+            path: path.to_path_buf(),
+            matrix: MatrixConfig {
+                homeserver,
+                user_id: matrix.user_id.into_inner(),
+                password: matrix.password.map(Secret),
+                device_name,
+                state_dir,
+                store_passphrase: matrix.store_passphrase.map(Secret),
+                recovery_key: matrix.recovery_key.map(Secret),
+            },
+            access: AccessConfig { allowed_inviters: raw.access.allowed_inviters.into_iter().map(Spanned::into_inner).collect() },
+            knowledge_paths: raw.knowledge.paths.iter().map(|p| resolve(p.get_ref())).collect(),
+            bot: BotConfig {
+                command_prefix,
+                help_command,
+                sources_command,
+                display_name,
+                catch_up_window: Duration::from_secs(window as u64),
+                max_concurrent_questions: max_concurrent as usize,
+                send_attempts: send_attempts as u32,
+                join_rooms: bot.join_rooms.into_iter().map(Spanned::into_inner).collect(),
+            },
+            matching: MatchingConfig { answer_threshold: answer, suggest_threshold: suggest, max_suggestions: max_suggestions as usize },
+        })
+    }
+
+    /// Applies the environment overrides (the environment wins) using `lookup` to read variables.
+    pub fn apply_env(&mut self, lookup: impl Fn(&str) -> Option<String>) {
+        if let Some(v) = lookup(ENV_PASSWORD) {
+            self.matrix.password = Some(Secret(v));
+        }
+        if let Some(v) = lookup(ENV_STORE_PASSPHRASE) {
+            self.matrix.store_passphrase = Some(Secret(v));
+        }
+        if let Some(v) = lookup(ENV_RECOVERY_KEY) {
+            self.matrix.recovery_key = Some(Secret(v));
+        }
+    }
+}
+
+/// The dotted key (`table.key`) whose line holds byte `offset`, if that line is a `key = value` line.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next().unwrap_or("");
+    let key = line.split_once('=')?.0.trim().trim_matches('"');
+    if key.is_empty() || key.starts_with('[') || key.starts_with('#') {
+        return None;
+    }
+    let table = text[..start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && !l.starts_with("[["))
+        .map(|l| l.trim_matches(['[', ']']).trim().to_string());
+    Some(match table {
+        Some(table) => format!("{table}.{key}"),
+        None => key.to_string(),
+    })
+}
+
+/// Whether `text` matches `pattern`, where `*` matches any run of characters (including none).
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests;
