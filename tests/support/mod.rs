@@ -1,0 +1,8 @@
+//! Shared helpers for integration tests.
+//!
+//! Include from an integration test with `mod support;`. The [`synapse`]
+//! module runs a real Synapse homeserver (installed by `scripts/test`).
+
+#![allow(dead_code)]
+
+pub mod synapse;
