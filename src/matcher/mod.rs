@@ -223,3 +223,83 @@ impl Matcher {
 fn truncate(text: &str, max: usize) -> &str {
     text.char_indices().nth(max).map_or(text, |(i, _)| &text[..i])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher() -> Matcher {
+        let doc = |phrasings: &[&str], context: &[&str], person: bool| Document {
+            phrasings: phrasings.iter().map(|s| s.to_string()).collect(),
+            context: context.iter().map(|s| s.to_string()).collect(),
+            person,
+        };
+        let docs = vec![
+            doc(&["Who is Wang Gang?", "Who chairs Jinjing Group?"], &["Wang Gang, chairman of Jinjing Group, based in Zibo"], true),
+            doc(&["How much did renewable capacity grow?", "renewable energy growth"], &["capacity increased by 25.1 percent"], false),
+            doc(&["When was the report updated?", "publication date"], &["Updated : 2023-03-10"], false),
+        ];
+        Matcher::new(&docs, MatcherConfig::default())
+    }
+
+    #[test]
+    fn exact_phrasing_scores_one() {
+        let found = matcher().find("Who is Wang Gang?");
+        assert_eq!((found.outcome, found.doc), (Outcome::Answer, Some(0)));
+        assert!((found.score - 1.0).abs() < 1e-9, "score {}", found.score);
+    }
+
+    #[test]
+    fn tolerates_typos_order_case_and_prefixes() {
+        let m = matcher();
+        for q in ["who is wnag gang", "GANG WANG who", "verbatim: who is Wang Gang", "!ask who is wang gang", "@verbatim:example.org who is wang gang"] {
+            let found = m.find(q);
+            assert_eq!((found.outcome, found.doc), (Outcome::Answer, Some(0)), "{q}");
+        }
+        let found = m.find("what increased by 25.1 percent");
+        assert_eq!(found.doc, Some(1));
+    }
+
+    #[test]
+    fn intent_penalty_lowers_a_when_question_without_a_date() {
+        let m = matcher();
+        let plain = m.explain("wang gang jinjing", 1)[0].score;
+        let when = m.explain("when wang gang jinjing", 1)[0].score;
+        assert!((when - plain * score::INTENT_PENALTY).abs() < 1e-9, "{when} vs {plain}");
+    }
+
+    #[test]
+    fn unknown_words_pull_the_score_down() {
+        let m = matcher();
+        let found = m.find("What is the population of Zibo?");
+        assert_ne!(found.outcome, Outcome::Answer, "score {}", found.score);
+        assert!(found.score < m.config().answer_threshold);
+    }
+
+    #[test]
+    fn nothing_to_match_gives_none() {
+        let m = matcher();
+        let long = "pollution ".repeat(10_000);
+        for q in ["", "   ", "?!?!", "🎉🎉🎉", "\u{0}\u{1}\u{7f}", "hi there", long.as_str()] {
+            let found = m.find(q);
+            assert_eq!(found.outcome, Outcome::None, "{:?}", q.chars().take(20).collect::<String>());
+            assert!(found.score.abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn suggests_when_unsure() {
+        let config = MatcherConfig { answer_threshold: 0.99, ..MatcherConfig::default() };
+        let m = Matcher::new(&[Document { phrasings: vec!["renewable energy growth".into()], ..Default::default() }], config);
+        let found = m.find("renewable growth");
+        assert_eq!(found.outcome, Outcome::Suggest);
+        assert_eq!(found.suggestions.len(), 1);
+        assert!(found.score > 0.35 && found.score < 0.99);
+    }
+
+    #[test]
+    fn truncate_counts_characters() {
+        assert_eq!(truncate("héllo", 2), "hé");
+        assert_eq!(truncate("hi", 10), "hi");
+    }
+}

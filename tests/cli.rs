@@ -1,0 +1,178 @@
+//! The offline command line, run as the built binary: `ask`, `ask --json` over stdin, `chat`, and `check` on
+//! the shipped knowledge and on broken fixtures (exact `path:line:col` and message).
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn verbatim(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_verbatim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run verbatim");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn ask_prints_the_quote_and_its_source() {
+    let out = verbatim(&["ask", "who", "chairs", "Jinjing", "Group?"], "");
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.starts_with("> \"If we can build a green energy industry chain"), "{text}");
+    assert!(text.contains("— Wang Gang, a deputy to the National People's Congress and chairman of Jinjing Group"), "{text}");
+    assert!(text.contains("\"Shandong deputies discuss boosting manufacturing strength\", 2023-03-10"), "{text}");
+}
+
+#[test]
+fn ask_works_from_any_directory_with_the_compiled_in_knowledge() {
+    let out = Command::new(env!("CARGO_BIN_EXE_verbatim"))
+        .args(["ask", "what increased by 25.1 percent"])
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("increased by 25.1 percent last year"));
+}
+
+#[test]
+fn ask_json_over_stdin_answers_each_line_in_order() {
+    let questions = "Who is Hou Yugang?\nHow do I bake bread?\n\nwhat is haier\n";
+    let out = verbatim(&["ask", "--json"], questions);
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["question"], "Who is Hou Yugang?");
+    assert_eq!(lines[0]["outcome"], "answer");
+    assert_eq!(lines[0]["entry"], "hou-introduction");
+    assert!(lines[0]["quote"].as_str().unwrap().starts_with("Hou Yugang, a deputy"));
+    assert!(lines[0]["source"].as_str().unwrap().contains("2023-03-10"));
+    assert_eq!(lines[1]["outcome"], "none");
+    assert!(lines[1]["quote"].is_null() && lines[1]["entry"].is_null());
+    assert_eq!(lines[2]["question"], "");
+    assert_eq!(lines[2]["outcome"], "none");
+    for line in &lines {
+        let score = line["score"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&score));
+        assert!(line["suggestions"].is_array());
+    }
+}
+
+#[test]
+fn ask_survives_huge_and_junk_questions() {
+    let huge = "x".repeat(100_000);
+    let input = format!("{huge}\n🎉🎉🎉\n\u{1}\u{2}\n?!?!\n");
+    let out = verbatim(&["ask", "--json"], &input);
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4);
+    assert!(lines.iter().all(|l| l["outcome"] == "none"));
+}
+
+#[test]
+fn ask_with_other_knowledge_replaces_the_builtin() {
+    let out = verbatim(&["ask", "--knowledge", "tests/data/knowledge", "how many books are in the library"], "");
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("The library holds 12,000 books."));
+    let out = verbatim(&["ask", "--knowledge", "tests/data/knowledge", "who is Hou Yugang"], "");
+    assert!(!stdout(&out).contains("Hou Yugang, a deputy"));
+}
+
+#[test]
+fn ask_refuses_broken_knowledge_with_the_errors() {
+    let out = verbatim(&["ask", "--knowledge", "tests/data/broken/changed-quote.toml", "books"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("tests/data/broken/changed-quote.toml:18:1: error: entry `books-investment`: the quote is not a verbatim passage"), "{err}");
+}
+
+#[test]
+fn bad_thresholds_are_rejected() {
+    let out = verbatim(&["ask", "--answer-threshold", "1.5", "hi"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--answer-threshold must be between 0 and 1"));
+}
+
+#[test]
+fn chat_answers_until_end_of_input() {
+    let out = verbatim(&["chat"], "who is zhou yunjie\n\nhow do I bake bread\n");
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("Haier Group"), "{text}");
+    assert!(text.contains("Sorry, I found nothing about that"), "{text}");
+}
+
+#[test]
+fn check_accepts_the_shipped_knowledge() {
+    let out = verbatim(&["check"], "");
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(stdout(&out).contains("0 error(s), 0 warning(s)"));
+    let out = verbatim(&["check", "knowledge"], "");
+    assert!(out.status.success(), "{}", stdout(&out));
+}
+
+fn check_errors(fixture: &str) -> Vec<String> {
+    let out = verbatim(&["check", fixture], "");
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    stdout(&out).lines().filter(|l| l.contains(": error: ")).map(str::to_string).collect()
+}
+
+#[test]
+fn check_reports_bad_toml_syntax_with_line_and_column() {
+    let errors = check_errors("tests/data/broken/bad-syntax.toml");
+    assert_eq!(errors, ["tests/data/broken/bad-syntax.toml:15:7: error: key with no value, expected `=`"]);
+}
+
+#[test]
+fn check_reports_a_changed_quote_with_the_closest_passage() {
+    let out = verbatim(&["check", "tests/data/broken/changed-quote.toml"], "");
+    let text = stdout(&out);
+    assert!(text.contains("tests/data/broken/changed-quote.toml:18:1: error: entry `books-investment`: the quote is not a verbatim passage of tests/data/broken/../knowledge/sources/mini-report.txt\n  hint: the closest passage of the source is: \"\"Books are the best investment a town can make,\" said Ana Lopez, the mayor of Example.\""), "{text}");
+}
+
+#[test]
+fn check_reports_a_duplicate_id() {
+    let errors = check_errors("tests/data/broken/duplicate-id.toml");
+    assert_eq!(
+        errors,
+        ["tests/data/broken/duplicate-id.toml:20:1: error: duplicate entry id `opening` (first used at tests/data/broken/duplicate-id.toml:14)"]
+    );
+}
+
+#[test]
+fn check_reports_a_colliding_phrasing() {
+    let errors = check_errors("tests/data/broken/collision.toml");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("tests/data/broken/collision.toml:16:45: error: entry `opening`: phrasing \"How many books does the library hold today?\" is answered by entry `size` instead"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn check_reports_every_schema_problem_not_just_the_first() {
+    let errors = check_errors("tests/data/broken/schema.toml");
+    assert_eq!(
+        errors,
+        [
+            "tests/data/broken/schema.toml:16:1: error: entry: unknown field `speeker`, expected one of `id`, `voice`, `speaker`, `phrasings`, `quote`",
+            "tests/data/broken/schema.toml:23:1: error: entry `size` has 1 phrasing(s); at least 2 are needed",
+            "tests/data/broken/schema.toml:28:1: error: entry `books`: voice `own-words` needs a speaker",
+            "tests/data/broken/schema.toml:30:1: error: entry `books`: `quote` is empty",
+        ]
+    );
+}
+
+#[test]
+fn check_warns_about_unquoted_sentences() {
+    let out = verbatim(&["check", "tests/data/broken/collision.toml"], "");
+    let text = stdout(&out);
+    assert!(text.contains("tests/data/broken/../knowledge/sources/mini-report.txt:3:1: warning: no entry quotes this sentence: \"Updated : 2024-01-05\""), "{text}");
+}
