@@ -43,6 +43,12 @@ pub enum Command {
         #[command(flatten)]
         knowledge: KnowledgeArgs,
     },
+    /// Run the Matrix bot until SIGINT or SIGTERM (then finish in-flight replies and exit 0).
+    Run {
+        /// The configuration file (see config.example.toml).
+        #[arg(long, short = 'c', value_name = "PATH", env = "VERBATIM_CONFIG", default_value = "config.toml")]
+        config: PathBuf,
+    },
     /// Check knowledge files and report every problem as `path:line:col: message`; exits non-zero on errors.
     Check {
         #[command(flatten)]
@@ -110,6 +116,33 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Ask { knowledge, json, explain, question } => ask(&knowledge.engine()?, json, explain, &question),
         Command::Chat { knowledge } => chat(&knowledge.engine()?),
         Command::Check { thresholds, paths } => check_files(&thresholds.config()?, &paths),
+        Command::Run { config } => run_bot(&config),
+    }
+}
+
+/// `verbatim run`: the bot on a multi-threaded runtime (built here only; the offline commands stay
+/// synchronous), stopped by SIGINT or SIGTERM.
+fn run_bot(path: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let config = verbatim::config::Config::load(path)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    runtime.block_on(verbatim::bot::run(config, shutdown_signal()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Completes on the first SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(term) => term,
+        Err(e) => {
+            tracing::warn!("cannot listen for SIGTERM: {e}");
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: shutting down"),
+        _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
     }
 }
 

@@ -10,15 +10,14 @@
 //! `VERBATIM_STORE_PASSPHRASE`, `VERBATIM_RECOVERY_KEY`.
 
 use std::fmt;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
 use crate::matcher::MatcherConfig;
+use raw::{Checker, RawConfig, key_at};
 
 /// Environment variable that overrides `[matrix] password`.
 pub const ENV_PASSWORD: &str = "VERBATIM_PASSWORD";
@@ -104,7 +103,9 @@ impl AccessConfig {
     /// assert!(!access.allows("@bob:example.org.evil"));
     /// ```
     pub fn allows(&self, user_id: &str) -> bool {
-        self.allowed_inviters.iter().any(|pattern| glob_match(pattern, user_id))
+        self.allowed_inviters
+            .iter()
+            .any(|pattern| glob_match(pattern, user_id))
     }
 }
 
@@ -157,7 +158,7 @@ impl MatchingConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("cannot read the configuration file {}: {source}", path.display())]
+    #[error("cannot read the configuration file {}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
@@ -169,134 +170,13 @@ pub enum ConfigError {
     Invalid(Vec<Diagnostic>),
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    matrix: Option<Spanned<RawMatrix>>,
-    #[serde(default)]
-    access: RawAccess,
-    #[serde(default)]
-    knowledge: RawKnowledge,
-    #[serde(default)]
-    bot: RawBot,
-    #[serde(default)]
-    matching: RawMatching,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMatrix {
-    homeserver: Spanned<String>,
-    user_id: Spanned<String>,
-    password: Option<String>,
-    device_name: Option<Spanned<String>>,
-    state_dir: Option<Spanned<String>>,
-    store_passphrase: Option<String>,
-    recovery_key: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawAccess {
-    #[serde(default)]
-    allowed_inviters: Vec<Spanned<String>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawKnowledge {
-    #[serde(default)]
-    paths: Vec<Spanned<String>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawBot {
-    command_prefix: Option<Spanned<String>>,
-    help_command: Option<Spanned<String>>,
-    sources_command: Option<Spanned<String>>,
-    display_name: Option<Spanned<String>>,
-    catch_up_window_secs: Option<Spanned<i64>>,
-    max_concurrent_questions: Option<Spanned<i64>>,
-    send_attempts: Option<Spanned<i64>>,
-    #[serde(default)]
-    join_rooms: Vec<Spanned<String>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawMatching {
-    answer_threshold: Option<Spanned<f64>>,
-    suggest_threshold: Option<Spanned<f64>>,
-    max_suggestions: Option<Spanned<i64>>,
-}
-
-/// Collects errors with positions while validating.
-struct Checker<'a> {
-    path: &'a Path,
-    text: &'a str,
-    errors: Vec<Diagnostic>,
-}
-
-impl Checker<'_> {
-    fn error(&mut self, span: Range<usize>, key: &str, message: impl fmt::Display, hint: Option<&str>) {
-        let mut d = Diagnostic::error(self.path, self.text, span.start, format!("`{key}`: {message}"));
-        if let Some(hint) = hint {
-            d = d.with_hint(hint);
-        }
-        self.errors.push(d);
-    }
-
-    fn command(&mut self, value: Option<Spanned<String>>, key: &str, default: &str) -> String {
-        let Some(value) = value else { return default.to_string() };
-        let span = value.span();
-        let value = value.into_inner();
-        if value.is_empty() || value.chars().any(char::is_whitespace) {
-            self.error(span, key, format!("{value:?} must be one word without spaces"), Some("for example \"!ask\""));
-        }
-        value
-    }
-
-    fn int(&mut self, value: Option<Spanned<i64>>, key: &str, default: i64, range: Range<i64>) -> i64 {
-        let Some(value) = value else { return default };
-        let span = value.span();
-        let value = value.into_inner();
-        if !range.contains(&value) {
-            self.error(span, key, format!("{value} is out of range (at least {}, at most {})", range.start, range.end - 1), None);
-            return default;
-        }
-        value
-    }
-
-    fn score(&mut self, value: Option<Spanned<f64>>, key: &str, default: f64) -> (f64, Range<usize>) {
-        let Some(value) = value else { return (default, 0..0) };
-        let span = value.span();
-        let value = value.into_inner();
-        if !(0.0..=1.0).contains(&value) {
-            self.error(span.clone(), key, format!("{value} must be between 0 and 1"), None);
-            return (default, span);
-        }
-        (value, span)
-    }
-
-    fn user_id(&mut self, value: &Spanned<String>, key: &str, glob: bool) {
-        let v = value.get_ref();
-        let valid = v.starts_with('@')
-            && v.len() > 3
-            && v[1..].split_once(':').is_some_and(|(local, server)| !local.is_empty() && !server.is_empty())
-            && !v.chars().any(char::is_whitespace)
-            && (glob || !v.contains('*'));
-        if !valid {
-            let hint = if glob { "a Matrix user id such as \"@admin:example.org\"; `*` matches anything, as in \"@*:example.org\"" } else { "a Matrix user id such as \"@verbatim:example.org\"" };
-            self.error(value.span(), key, format!("{v:?} is not a Matrix user id"), Some(hint));
-        }
-    }
-}
-
 impl Config {
     /// Reads and validates the configuration file at `path`, then applies the environment overrides.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let mut config = Config::parse(path, &text)?;
         config.apply_env(|name| std::env::var(name).ok().filter(|v| !v.is_empty()));
         Ok(config)
@@ -319,8 +199,18 @@ impl Config {
             ConfigError::Invalid(vec![Diagnostic::error(path, text, offset, message)])
         })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let resolve = |p: &str| if Path::new(p).is_absolute() { PathBuf::from(p) } else { base.join(p) };
-        let mut c = Checker { path, text, errors: Vec::new() };
+        let resolve = |p: &str| {
+            if Path::new(p).is_absolute() {
+                PathBuf::from(p)
+            } else {
+                base.join(p)
+            }
+        };
+        let mut c = Checker {
+            path,
+            text,
+            errors: Vec::new(),
+        };
 
         let Some(matrix) = raw.matrix else {
             return Err(ConfigError::Invalid(vec![
@@ -330,7 +220,9 @@ impl Config {
         };
         let matrix = matrix.into_inner();
         let homeserver = matrix.homeserver.get_ref().clone();
-        if !(homeserver.starts_with("https://") || homeserver.starts_with("http://")) || homeserver.len() < 9 {
+        if !(homeserver.starts_with("https://") || homeserver.starts_with("http://"))
+            || homeserver.len() < 9
+        {
             c.error(
                 matrix.homeserver.span(),
                 "matrix.homeserver",
@@ -360,7 +252,12 @@ impl Config {
         }
         for p in &raw.knowledge.paths {
             if p.get_ref().is_empty() {
-                c.error(p.span(), "knowledge.paths", "a path must not be empty", None);
+                c.error(
+                    p.span(),
+                    "knowledge.paths",
+                    "a path must not be empty",
+                    None,
+                );
             }
         }
 
@@ -370,28 +267,66 @@ impl Config {
         let sources_command = c.command(bot.sources_command, "bot.sources_command", "!sources");
         let display_name = bot.display_name.map(|d| {
             if d.get_ref().trim().is_empty() {
-                c.error(d.span(), "bot.display_name", "must not be empty (leave the key out to keep the profile as it is)", None);
+                c.error(
+                    d.span(),
+                    "bot.display_name",
+                    "must not be empty (leave the key out to keep the profile as it is)",
+                    None,
+                );
             }
             d.into_inner()
         });
-        let window = c.int(bot.catch_up_window_secs, "bot.catch_up_window_secs", 300, 0..7 * 24 * 3600 + 1);
-        let max_concurrent = c.int(bot.max_concurrent_questions, "bot.max_concurrent_questions", 8, 1..1025);
+        let window = c.int(
+            bot.catch_up_window_secs,
+            "bot.catch_up_window_secs",
+            300,
+            0..7 * 24 * 3600 + 1,
+        );
+        let max_concurrent = c.int(
+            bot.max_concurrent_questions,
+            "bot.max_concurrent_questions",
+            8,
+            1..1025,
+        );
         let send_attempts = c.int(bot.send_attempts, "bot.send_attempts", 8, 1..101);
         for room in &bot.join_rooms {
             let r = room.get_ref();
             if !(r.starts_with('!') || r.starts_with('#')) || !r.contains(':') {
-                c.error(room.span(), "bot.join_rooms", format!("{r:?} is not a room id or alias"), Some("\"!roomid:example.org\" or \"#alias:example.org\""));
+                c.error(
+                    room.span(),
+                    "bot.join_rooms",
+                    format!("{r:?} is not a room id or alias"),
+                    Some("\"!roomid:example.org\" or \"#alias:example.org\""),
+                );
             }
         }
 
         let m = raw.matching;
         let defaults = MatcherConfig::default();
-        let (answer, _) = c.score(m.answer_threshold, "matching.answer_threshold", defaults.answer_threshold);
-        let (suggest, suggest_span) = c.score(m.suggest_threshold, "matching.suggest_threshold", defaults.suggest_threshold);
+        let (answer, _) = c.score(
+            m.answer_threshold,
+            "matching.answer_threshold",
+            defaults.answer_threshold,
+        );
+        let (suggest, suggest_span) = c.score(
+            m.suggest_threshold,
+            "matching.suggest_threshold",
+            defaults.suggest_threshold,
+        );
         if suggest > answer {
-            c.error(suggest_span, "matching.suggest_threshold", format!("{suggest} must not be above matching.answer_threshold ({answer})"), None);
+            c.error(
+                suggest_span,
+                "matching.suggest_threshold",
+                format!("{suggest} must not be above matching.answer_threshold ({answer})"),
+                None,
+            );
         }
-        let max_suggestions = c.int(m.max_suggestions, "matching.max_suggestions", defaults.max_suggestions as i64, 1..11);
+        let max_suggestions = c.int(
+            m.max_suggestions,
+            "matching.max_suggestions",
+            defaults.max_suggestions as i64,
+            1..11,
+        );
 
         if !c.errors.is_empty() {
             return Err(ConfigError::Invalid(c.errors));
@@ -407,8 +342,20 @@ impl Config {
                 store_passphrase: matrix.store_passphrase.map(Secret),
                 recovery_key: matrix.recovery_key.map(Secret),
             },
-            access: AccessConfig { allowed_inviters: raw.access.allowed_inviters.into_iter().map(Spanned::into_inner).collect() },
-            knowledge_paths: raw.knowledge.paths.iter().map(|p| resolve(p.get_ref())).collect(),
+            access: AccessConfig {
+                allowed_inviters: raw
+                    .access
+                    .allowed_inviters
+                    .into_iter()
+                    .map(Spanned::into_inner)
+                    .collect(),
+            },
+            knowledge_paths: raw
+                .knowledge
+                .paths
+                .iter()
+                .map(|p| resolve(p.get_ref()))
+                .collect(),
             bot: BotConfig {
                 command_prefix,
                 help_command,
@@ -417,9 +364,17 @@ impl Config {
                 catch_up_window: Duration::from_secs(window as u64),
                 max_concurrent_questions: max_concurrent as usize,
                 send_attempts: send_attempts as u32,
-                join_rooms: bot.join_rooms.into_iter().map(Spanned::into_inner).collect(),
+                join_rooms: bot
+                    .join_rooms
+                    .into_iter()
+                    .map(Spanned::into_inner)
+                    .collect(),
             },
-            matching: MatchingConfig { answer_threshold: answer, suggest_threshold: suggest, max_suggestions: max_suggestions as usize },
+            matching: MatchingConfig {
+                answer_threshold: answer,
+                suggest_threshold: suggest,
+                max_suggestions: max_suggestions as usize,
+            },
         })
     }
 
@@ -435,27 +390,6 @@ impl Config {
             self.matrix.recovery_key = Some(Secret(v));
         }
     }
-}
-
-/// The dotted key (`table.key`) whose line holds byte `offset`, if that line is a `key = value` line.
-fn key_at(text: &str, offset: usize) -> Option<String> {
-    let offset = offset.min(text.len());
-    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[start..].lines().next().unwrap_or("");
-    let key = line.split_once('=')?.0.trim().trim_matches('"');
-    if key.is_empty() || key.starts_with('[') || key.starts_with('#') {
-        return None;
-    }
-    let table = text[..start]
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| l.starts_with('[') && !l.starts_with("[["))
-        .map(|l| l.trim_matches(['[', ']']).trim().to_string());
-    Some(match table {
-        Some(table) => format!("{table}.{key}"),
-        None => key.to_string(),
-    })
 }
 
 /// Whether `text` matches `pattern`, where `*` matches any run of characters (including none).
@@ -478,5 +412,6 @@ fn glob_match(pattern: &str, text: &str) -> bool {
     true
 }
 
+mod raw;
 #[cfg(test)]
 mod tests;

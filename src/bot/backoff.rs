@@ -15,7 +15,11 @@ pub struct Backoff {
 impl Backoff {
     /// A backoff from `min` to `max`.
     pub fn new(min: Duration, max: Duration) -> Backoff {
-        Backoff { min, max, attempt: 0 }
+        Backoff {
+            min,
+            max,
+            attempt: 0,
+        }
     }
 
     /// The sync loop's: 1 s up to 60 s.
@@ -59,7 +63,10 @@ mod tests {
         for _ in 0..9 {
             nominal.push(b.nominal().as_secs());
             let d = b.next_delay();
-            assert!(d <= Duration::from_secs(60) && d >= Duration::from_millis(500), "{d:?}");
+            assert!(
+                d <= Duration::from_secs(60) && d >= Duration::from_millis(500),
+                "{d:?}"
+            );
         }
         assert_eq!(nominal, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
         assert_eq!(b.attempts(), 9);

@@ -30,10 +30,22 @@ const COMPACT_EVERY: usize = 5000;
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "t", rename_all = "snake_case")]
 enum Record {
-    Claim { room: String, event: String, ts: u64 },
-    Done { event: String, reply: Option<String> },
-    GaveUp { event: String },
-    Joined { room: String, ts: u64 },
+    Claim {
+        room: String,
+        event: String,
+        ts: u64,
+    },
+    Done {
+        event: String,
+        reply: Option<String>,
+    },
+    GaveUp {
+        event: String,
+    },
+    Joined {
+        room: String,
+        ts: u64,
+    },
 }
 
 /// A claimed question whose reply was not confirmed sent.
@@ -94,7 +106,9 @@ impl Journal {
                     match serde_json::from_str::<Record>(&line) {
                         Ok(record) => records.push(record),
                         // A torn last write after a crash; anything it claimed was not sent yet.
-                        Err(e) => tracing::warn!(path = %path.display(), line = n + 1, "skipping unreadable journal record: {e}"),
+                        Err(e) => {
+                            tracing::warn!(path = %path.display(), line = n + 1, "skipping unreadable journal record: {e}")
+                        }
                     }
                 }
             }
@@ -119,7 +133,11 @@ impl Journal {
             .claims
             .iter()
             .filter(|(_, c)| !c.finished)
-            .map(|(event, c)| Pending { room: c.room.clone(), event: event.clone(), ts: c.ts })
+            .map(|(event, c)| Pending {
+                room: c.room.clone(),
+                event: event.clone(),
+                ts: c.ts,
+            })
             .collect();
         pending.sort_by(|a, b| (a.ts, &a.event).cmp(&(b.ts, &b.event)));
         Ok((journal, pending))
@@ -128,7 +146,12 @@ impl Journal {
     fn apply(&mut self, record: Record) {
         match record {
             Record::Claim { room, event, ts } => {
-                self.claims.entry(event).or_insert(Claim { room, ts, finished: false, reply: None });
+                self.claims.entry(event).or_insert(Claim {
+                    room,
+                    ts,
+                    finished: false,
+                    reply: None,
+                });
             }
             Record::Done { event, reply } => {
                 if let Some(claim) = self.claims.get_mut(&event) {
@@ -171,7 +194,11 @@ impl Journal {
         let fresh: Vec<Record> = questions
             .iter()
             .filter(|q| !self.claims.contains_key(&q.event))
-            .map(|q| Record::Claim { room: q.room.clone(), event: q.event.clone(), ts: q.ts })
+            .map(|q| Record::Claim {
+                room: q.room.clone(),
+                event: q.event.clone(),
+                ts: q.ts,
+            })
             .collect();
         let n = fresh.len();
         self.append(fresh, true)?;
@@ -180,12 +207,23 @@ impl Journal {
 
     /// Records that the reply to `event` was sent as `reply`.
     pub fn done(&mut self, event: &str, reply: &str) -> io::Result<()> {
-        self.append(vec![Record::Done { event: event.to_string(), reply: Some(reply.to_string()) }], false)
+        self.append(
+            vec![Record::Done {
+                event: event.to_string(),
+                reply: Some(reply.to_string()),
+            }],
+            false,
+        )
     }
 
     /// Records that the bot stays silent on a claimed `event` (sending failed for good, or nothing to say).
     pub fn gave_up(&mut self, event: &str) -> io::Result<()> {
-        self.append(vec![Record::GaveUp { event: event.to_string() }], false)
+        self.append(
+            vec![Record::GaveUp {
+                event: event.to_string(),
+            }],
+            false,
+        )
     }
 
     /// Records that the bot joined `room` at `ts` (server ms, or local time when the server's is unknown). An
@@ -194,7 +232,13 @@ impl Journal {
         if self.joined.get(room).is_some_and(|&t| t >= ts) {
             return Ok(());
         }
-        self.append(vec![Record::Joined { room: room.to_string(), ts }], true)
+        self.append(
+            vec![Record::Joined {
+                room: room.to_string(),
+                ts,
+            }],
+            true,
+        )
     }
 
     fn append(&mut self, records: Vec<Record>, sync: bool) -> io::Result<()> {
@@ -224,17 +268,36 @@ impl Journal {
     fn compact(&mut self, now_ms: u64) -> io::Result<()> {
         let cutoff = now_ms.saturating_sub(self.retention_ms);
         self.claims.retain(|_, c| c.ts >= cutoff);
-        self.replies = self.claims.values().filter_map(|c| c.reply.clone()).collect();
-        let mut records: Vec<Record> =
-            self.joined.iter().map(|(room, &ts)| Record::Joined { room: room.clone(), ts }).collect();
+        self.replies = self
+            .claims
+            .values()
+            .filter_map(|c| c.reply.clone())
+            .collect();
+        let mut records: Vec<Record> = self
+            .joined
+            .iter()
+            .map(|(room, &ts)| Record::Joined {
+                room: room.clone(),
+                ts,
+            })
+            .collect();
         let mut claims: Vec<(&String, &Claim)> = self.claims.iter().collect();
         claims.sort_by_key(|(event, c)| (c.ts, *event));
         for (event, c) in claims {
-            records.push(Record::Claim { room: c.room.clone(), event: event.clone(), ts: c.ts });
+            records.push(Record::Claim {
+                room: c.room.clone(),
+                event: event.clone(),
+                ts: c.ts,
+            });
             if c.finished {
                 records.push(match &c.reply {
-                    Some(reply) => Record::Done { event: event.clone(), reply: Some(reply.clone()) },
-                    None => Record::GaveUp { event: event.clone() },
+                    Some(reply) => Record::Done {
+                        event: event.clone(),
+                        reply: Some(reply.clone()),
+                    },
+                    None => Record::GaveUp {
+                        event: event.clone(),
+                    },
                 });
             }
         }
@@ -244,7 +307,9 @@ impl Journal {
             text.push(b'\n');
         }
         write_atomically(&self.dir.join(JOURNAL), &text)?;
-        self.file = OpenOptions::new().append(true).open(self.dir.join(JOURNAL))?;
+        self.file = OpenOptions::new()
+            .append(true)
+            .open(self.dir.join(JOURNAL))?;
         self.appended = 0;
         Ok(())
     }
@@ -271,7 +336,12 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = path.with_extension("tmp");
     {
-        let mut file = OpenOptions::new().create(true).write(true).truncate(true).mode(0o600).open(&tmp)?;
+        let mut file = OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)?;
         file.write_all(contents)?;
         file.sync_all()?;
     }
@@ -281,7 +351,9 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
 
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 #[cfg(test)]
@@ -289,7 +361,11 @@ mod tests {
     use super::*;
 
     fn q(event: &str, ts: u64) -> Pending {
-        Pending { room: "!r:x".into(), event: event.into(), ts }
+        Pending {
+            room: "!r:x".into(),
+            event: event.into(),
+            ts,
+        }
     }
 
     #[test]
@@ -297,7 +373,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (mut j, pending) = Journal::open(dir.path(), 60_000, 1_000_000).unwrap();
         assert!(pending.is_empty());
-        assert_eq!(j.claim(&[q("$a", 999_000), q("$b", 999_500), q("$c", 999_600)]).unwrap(), 3);
+        assert_eq!(
+            j.claim(&[q("$a", 999_000), q("$b", 999_500), q("$c", 999_600)])
+                .unwrap(),
+            3
+        );
         assert_eq!(j.claim(&[q("$a", 999_000)]).unwrap(), 0);
         j.done("$a", "$reply-a").unwrap();
         j.gave_up("$c").unwrap();
@@ -322,7 +402,10 @@ mod tests {
         let (mut j, _) = Journal::open(dir.path(), 60_000, 1_000_000).unwrap();
         j.claim(&[q("$a", 999_000)]).unwrap();
         drop(j);
-        let mut f = OpenOptions::new().append(true).open(dir.path().join(JOURNAL)).unwrap();
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(dir.path().join(JOURNAL))
+            .unwrap();
         f.write_all(b"{\"t\":\"done\",\"ev").unwrap();
         let (_, pending) = Journal::open(dir.path(), 60_000, 1_000_000).unwrap();
         assert_eq!(pending, [q("$a", 999_000)]);
@@ -336,7 +419,10 @@ mod tests {
         assert_eq!(j.sync_token().unwrap(), None);
         j.save_sync_token("s72_1").unwrap();
         assert_eq!(j.sync_token().unwrap().as_deref(), Some("s72_1"));
-        let mode = fs::metadata(dir.path().join(SYNC_TOKEN)).unwrap().permissions().mode();
+        let mode = fs::metadata(dir.path().join(SYNC_TOKEN))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 }

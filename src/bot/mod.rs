@@ -1,5 +1,189 @@
-//! The Matrix bot.
+//! The Matrix front end: the only module that uses `matrix_sdk`.
+//!
+//! [`run`] is the whole bot: it loads the knowledge, logs in (or restores the saved session: [`session`]),
+//! syncs with the homeserver ([`sync`]), turns messages into questions ([`events`], by the pure rules of
+//! [`trigger`]), and replies ([`reply`]), recording every question it claims in the [`journal`] so that none is
+//! ever answered twice. Invites and joins are handled in [`rooms`].
+//!
+//! The moving parts, in order of a message's life:
+//! 1. the sync loop receives a sync response (its own backoff 1 s..60 s with jitter on errors);
+//! 2. each room message passes the filters (not our own, a text message, not an edit, within the catch-up
+//!    window, not from before the bot joined, not claimed yet) and the trigger rules;
+//! 3. the questions are claimed in the journal (fsync), then the sync position is saved;
+//! 4. each room has a queue; a bounded number of replies (a semaphore) are worked on at once across rooms,
+//!    in order within a room; a reply is sent with a transaction id derived from the question's event id,
+//!    retried with backoff (rate limits wait as long as the server asks), then marked done.
+//!
+//! Shutdown (the future given to [`run`]): the sync stops, queued and in-flight replies are finished (for at
+//! most [`DRAIN_TIMEOUT`]), and [`run`] returns `Ok`. Anything not finished is sent at the next start.
 
-pub mod trigger;
 pub mod backoff;
+pub mod events;
 pub mod journal;
+pub mod reply;
+pub mod rooms;
+pub mod session;
+pub mod sync;
+pub mod trigger;
+
+#[cfg(test)]
+mod tests;
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use matrix_sdk::Client;
+use matrix_sdk::ruma::OwnedUserId;
+use tokio::sync::watch;
+
+use crate::answer::{Engine, InvalidKnowledge};
+use crate::config::Config;
+use journal::Journal;
+use trigger::Identity;
+
+/// How long shutdown waits for queued and in-flight replies.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long claims are remembered beyond the catch-up window.
+const RETENTION_EXTRA: Duration = Duration::from_secs(24 * 3600);
+
+/// Everything the tasks of a running bot share.
+pub struct Bot {
+    client: Client,
+    config: Config,
+    engine: Engine,
+    me: Identity,
+    user_id: OwnedUserId,
+    journal: Mutex<Journal>,
+    replies: reply::Dispatcher,
+    stopping: watch::Receiver<bool>,
+    invites: Mutex<std::collections::HashSet<String>>,
+}
+
+impl Bot {
+    /// The journal, even if a panicking task poisoned its lock.
+    fn journal(&self) -> std::sync::MutexGuard<'_, Journal> {
+        self.journal
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether shutdown has begun.
+    fn is_stopping(&self) -> bool {
+        *self.stopping.borrow()
+    }
+}
+
+/// Loads the knowledge of `config` into an engine (the bot's names are not part of questions).
+pub fn load_engine(config: &Config) -> anyhow::Result<Engine> {
+    let local = config
+        .matrix
+        .user_id
+        .trim_start_matches('@')
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let mut names = vec![local];
+    names.extend(
+        config
+            .bot
+            .display_name
+            .iter()
+            .filter(|n| !n.contains(char::is_whitespace))
+            .cloned(),
+    );
+    match Engine::load(
+        &config.knowledge_paths,
+        config.matching.matcher_config(names),
+    ) {
+        Ok((engine, warnings)) => {
+            for warning in warnings {
+                tracing::debug!("{warning}");
+            }
+            Ok(engine.with_help_command(config.bot.help_command.clone()))
+        }
+        Err(InvalidKnowledge(diagnostics)) => {
+            for d in diagnostics.iter().filter(|d| d.is_error()) {
+                tracing::error!("{d}");
+            }
+            anyhow::bail!(
+                "the knowledge in {:?} has {} error(s) (logged above; `verbatim check` lists them)",
+                config.knowledge_paths,
+                diagnostics.iter().filter(|d| d.is_error()).count()
+            )
+        }
+    }
+}
+
+/// Runs the bot until `shutdown` completes (then finishes in-flight replies and returns `Ok`), or until a
+/// fatal error: the knowledge or configuration is unusable, the login fails, or the homeserver rejects the
+/// access token.
+pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
+    run_with(config, shutdown, None).await
+}
+
+/// [`run`], telling `ready` once the first sync is processed (the bot is answering questions from then on).
+pub async fn run_with(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send,
+    ready: Option<tokio::sync::oneshot::Sender<()>>,
+) -> anyhow::Result<()> {
+    let engine = load_engine(&config)?;
+    session::ensure_state_dir(&config.matrix.state_dir)?;
+    let retention = config.bot.catch_up_window + RETENTION_EXTRA;
+    let (journal, pending) = Journal::open(
+        &config.matrix.state_dir,
+        retention.as_millis() as u64,
+        journal::now_ms(),
+    )
+    .with_context(|| {
+        format!(
+            "opening the reply journal in {}",
+            config.matrix.state_dir.display()
+        )
+    })?;
+
+    let client = session::connect(&config).await?;
+    let user_id = client
+        .user_id()
+        .context("the client has no user id after login")?
+        .to_owned();
+    let display_name = rooms::set_up_profile(&client, &config).await;
+    let me = Identity {
+        user_id: user_id.to_string(),
+        display_name,
+        command_prefix: config.bot.command_prefix.clone(),
+        help_command: config.bot.help_command.clone(),
+        sources_command: config.bot.sources_command.clone(),
+    };
+    tracing::info!(
+        user = %user_id,
+        device = %client.device_id().map(|d| d.to_string()).unwrap_or_default(),
+        entries = engine.knowledge().entries.len(),
+        "verbatim starting"
+    );
+
+    let (stop_tx, stopping) = watch::channel(false);
+    let bot = Arc::new(Bot {
+        replies: reply::Dispatcher::new(config.bot.max_concurrent_questions),
+        client,
+        config,
+        engine,
+        me,
+        user_id,
+        journal: Mutex::new(journal),
+        stopping,
+        invites: Mutex::default(),
+    });
+
+    let result = sync::run(&bot, pending, shutdown, ready).await;
+    let _ = stop_tx.send(true);
+    bot.replies.drain(DRAIN_TIMEOUT).await;
+    match &result {
+        Ok(()) => tracing::info!("verbatim stopped"),
+        Err(e) => tracing::error!("verbatim stopped: {e:#}"),
+    }
+    result
+}

@@ -11,12 +11,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use matrix_sdk::Client;
 use matrix_sdk::authentication::matrix::MatrixSession;
 use matrix_sdk::config::RequestConfig;
 use matrix_sdk::cross_process_lock::CrossProcessLockConfig;
 use matrix_sdk::encryption::{BackupDownloadStrategy, EncryptionSettings};
 use matrix_sdk::ruma::api::client::uiaa;
-use matrix_sdk::{Client, ruma::api::client::error::ErrorKind};
+use matrix_sdk::ruma::api::error::ErrorKind;
 use serde::{Deserialize, Serialize};
 
 use super::journal::write_atomically;
@@ -107,6 +108,14 @@ async fn build_client(config: &Config, paths: &StatePaths) -> anyhow::Result<Cli
 /// A logged-in client: the restored session, or a first login.
 pub async fn connect(config: &Config) -> anyhow::Result<Client> {
     let paths = StatePaths::new(&config.matrix.state_dir);
+    if config.matrix.store_passphrase.is_none() {
+        anyhow::bail!(
+            "no store passphrase: set VERBATIM_STORE_PASSPHRASE (or `store_passphrase` in [matrix] of {}); it \
+             encrypts the store in {}",
+            config.path.display(),
+            paths.store.display()
+        );
+    }
     ensure_state_dir(&paths.dir)?;
     if paths.session.exists() {
         restore(config, &paths).await
@@ -116,9 +125,13 @@ pub async fn connect(config: &Config) -> anyhow::Result<Client> {
 }
 
 async fn restore(config: &Config, paths: &StatePaths) -> anyhow::Result<Client> {
-    let text = fs::read_to_string(&paths.session).with_context(|| format!("reading {}", paths.session.display()))?;
+    let text = fs::read_to_string(&paths.session)
+        .with_context(|| format!("reading {}", paths.session.display()))?;
     let saved: SavedSession = serde_json::from_str(&text).with_context(|| {
-        format!("{} is not a verbatim session file; move it away to log in again as a new device", paths.session.display())
+        format!(
+            "{} is not a verbatim session file; move it away to log in again as a new device",
+            paths.session.display()
+        )
     })?;
     let start_over = format!(
         "To log in as a new device, stop verbatim, delete {} and {} (or use another state_dir), and start again with the password set",
@@ -148,7 +161,9 @@ async fn restore(config: &Config, paths: &StatePaths) -> anyhow::Result<Client> 
             paths.store.display()
         );
     }
+    let started = std::time::Instant::now();
     let client = build_client(config, paths).await?;
+    tracing::debug!(ms = started.elapsed().as_millis() as u64, "store opened");
     let device = saved.session.meta.device_id.clone();
     client.restore_session(saved.session).await.with_context(|| {
         format!("restoring the session of device {device} failed; the store in {} may belong to another device. {start_over}", paths.store.display())
@@ -161,8 +176,12 @@ async fn first_login(config: &Config, paths: &StatePaths) -> anyhow::Result<Clie
     if paths.store.exists() {
         if paths.marker.exists() {
             tracing::warn!(store = %paths.store.display(), "removing the half-created store of a first login that did not finish");
-            fs::remove_dir_all(&paths.store).with_context(|| format!("removing {}", paths.store.display()))?;
-        } else if fs::read_dir(&paths.store).map(|mut d| d.next().is_some()).unwrap_or(true) {
+            fs::remove_dir_all(&paths.store)
+                .with_context(|| format!("removing {}", paths.store.display()))?;
+        } else if fs::read_dir(&paths.store)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+        {
             bail!(
                 "found the store {} but no session file {}: the session was deleted or lost, so the store's device \
                  cannot be used. To start over with a new device, stop verbatim and delete {} (then remove the old \
@@ -180,8 +199,11 @@ async fn first_login(config: &Config, paths: &StatePaths) -> anyhow::Result<Clie
             paths.dir.display()
         )
     })?;
-    fs::write(&paths.marker, b"a first login is under way; if verbatim is not running, this store is half-created\n")
-        .with_context(|| format!("writing {}", paths.marker.display()))?;
+    fs::write(
+        &paths.marker,
+        b"a first login is under way; if verbatim is not running, this store is half-created\n",
+    )
+    .with_context(|| format!("writing {}", paths.marker.display()))?;
     let client = build_client(config, paths).await?;
     let login = client
         .matrix_auth()
@@ -196,16 +218,31 @@ async fn first_login(config: &Config, paths: &StatePaths) -> anyhow::Result<Clie
             let _ = fs::remove_dir_all(&paths.store);
             let _ = fs::remove_file(&paths.marker);
             if e.client_api_error_kind() == Some(&ErrorKind::Forbidden) {
-                bail!("the homeserver rejected the login of {}: wrong user_id or password", config.matrix.user_id);
+                bail!(
+                    "the homeserver rejected the login of {}: wrong user_id or password",
+                    config.matrix.user_id
+                );
             }
-            return Err(e).with_context(|| format!("logging in as {} at {}", config.matrix.user_id, config.matrix.homeserver));
+            return Err(e).with_context(|| {
+                format!(
+                    "logging in as {} at {}",
+                    config.matrix.user_id, config.matrix.homeserver
+                )
+            });
         }
     };
-    let session = client.matrix_auth().session().context("no session after login")?;
-    let saved = SavedSession { homeserver: config.matrix.homeserver.clone(), session };
+    let session = client
+        .matrix_auth()
+        .session()
+        .context("no session after login")?;
+    let saved = SavedSession {
+        homeserver: config.matrix.homeserver.clone(),
+        session,
+    };
     write_atomically(&paths.session, &serde_json::to_vec_pretty(&saved)?)
         .with_context(|| format!("saving the session to {}", paths.session.display()))?;
-    fs::remove_file(&paths.marker).with_context(|| format!("removing {}", paths.marker.display()))?;
+    fs::remove_file(&paths.marker)
+        .with_context(|| format!("removing {}", paths.marker.display()))?;
     tracing::info!(user = %response.user_id, device = %response.device_id, "logged in for the first time; session saved");
     Ok(client)
 }
@@ -223,7 +260,11 @@ pub async fn setup_encryption(client: &Client, config: &Config) {
             Err(e) => tracing::warn!("the recovery key could not be used: {e}"),
         }
     }
-    if encryption.cross_signing_status().await.is_some_and(|s| s.is_complete()) {
+    if encryption
+        .cross_signing_status()
+        .await
+        .is_some_and(|s| s.is_complete())
+    {
         tracing::debug!("cross-signing keys are available");
         return;
     }
@@ -240,10 +281,15 @@ pub async fn setup_encryption(client: &Client, config: &Config) {
                 );
                 return;
             };
-            let identifier = uiaa::UserIdentifier::Matrix(uiaa::MatrixUserIdentifier::new(config.matrix.user_id.clone()));
+            let identifier = uiaa::UserIdentifier::Matrix(uiaa::MatrixUserIdentifier::new(
+                config.matrix.user_id.clone(),
+            ));
             let mut auth = uiaa::Password::new(identifier, password.expose().to_string());
             auth.session = uiaa.session.clone();
-            match encryption.bootstrap_cross_signing(Some(uiaa::AuthData::Password(auth))).await {
+            match encryption
+                .bootstrap_cross_signing(Some(uiaa::AuthData::Password(auth)))
+                .await
+            {
                 Ok(()) => tracing::info!("cross-signing is set up"),
                 Err(e) => tracing::warn!(
                     "cannot set up cross-signing ({e}); if the account already has cross-signing keys from another client, supply the recovery key (VERBATIM_RECOVERY_KEY)"

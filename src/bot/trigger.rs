@@ -25,13 +25,22 @@ pub struct Identity {
 impl Identity {
     /// The localpart of the MXID.
     pub fn localpart(&self) -> &str {
-        self.user_id.trim_start_matches('@').split(':').next().unwrap_or_default()
+        self.user_id
+            .trim_start_matches('@')
+            .split(':')
+            .next()
+            .unwrap_or_default()
     }
 
     /// Names that address the bot in text: the display name, else the localpart.
     pub fn names(&self) -> Vec<String> {
         let mut names = vec![];
-        if let Some(name) = self.display_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        if let Some(name) = self
+            .display_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
             names.push(name.to_string());
         }
         let local = self.localpart().to_string();
@@ -103,7 +112,9 @@ pub fn decide(me: &Identity, message: &Message<'_>) -> Action {
         || message.mentions_bot
         || message.replies_to_bot
         || fallback_sender.is_some_and(|s| s == me.user_id)
-        || message.formatted_body.is_some_and(|html| has_pill(html, &me.user_id));
+        || message
+            .formatted_body
+            .is_some_and(|html| has_pill(html, &me.user_id));
 
     let mut text = body.trim();
     // "!ask question" / "@verbatim:example.org: question" / "Verbatim, question", possibly combined.
@@ -154,8 +165,13 @@ pub fn decide(me: &Identity, message: &Message<'_>) -> Action {
 /// assert_eq!(strip_reply_fallback("> not a fallback"), ("> not a fallback", None));
 /// ```
 pub fn strip_reply_fallback(body: &str) -> (&str, Option<&str>) {
-    let Some(first) = body.strip_prefix("> <") else { return (body, None) };
-    let sender = first.split_once('>').map(|(s, _)| s).filter(|s| s.starts_with('@') && !s.contains(char::is_whitespace));
+    let Some(first) = body.strip_prefix("> <") else {
+        return (body, None);
+    };
+    let sender = first
+        .split_once('>')
+        .map(|(s, _)| s)
+        .filter(|s| s.starts_with('@') && !s.contains(char::is_whitespace));
     let mut rest = body;
     while rest.starts_with('>') {
         rest = rest.split_once('\n').map_or("", |(_, r)| r);
@@ -169,8 +185,14 @@ pub fn strip_reply_fallback(body: &str) -> (&str, Option<&str>) {
 /// Whether the HTML links to `user_id` as a pill (`https://matrix.to/#/@user:server`).
 fn has_pill(html: &str, user_id: &str) -> bool {
     let target = format!("matrix.to/#/{user_id}");
-    let encoded = format!("matrix.to/#/{}", user_id.replace('@', "%40").replace(':', "%3A"));
-    html.contains(&target) || html.to_ascii_lowercase().contains(&encoded.to_ascii_lowercase())
+    let encoded = format!(
+        "matrix.to/#/{}",
+        user_id.replace('@', "%40").replace(':', "%3A")
+    );
+    html.contains(&target)
+        || html
+            .to_ascii_lowercase()
+            .contains(&encoded.to_ascii_lowercase())
 }
 
 /// `text` without a leading `word` (case-insensitive) that stands as a whole word; `None` if it does not
@@ -193,14 +215,18 @@ fn strip_leading_name<'t>(text: &'t str, me: &Identity) -> Option<&'t str> {
         candidates.push(name);
     }
     for candidate in candidates {
-        let Some(end) = prefix_len_ci(text, &candidate) else { continue };
+        let Some(end) = prefix_len_ci(text, &candidate) else {
+            continue;
+        };
         let rest = &text[end..];
         if let Some(after) = rest.strip_prefix([':', ','])
             && (after.is_empty() || after.starts_with(char::is_whitespace))
         {
             return Some(after.trim_start());
         }
-        if rest.trim().is_empty() || (candidate.contains(':') && rest.starts_with(char::is_whitespace)) {
+        if rest.trim().is_empty()
+            || (candidate.contains(':') && rest.starts_with(char::is_whitespace))
+        {
             return Some(rest.trim_start());
         }
     }
@@ -227,15 +253,19 @@ fn remove_ci(text: &str, needle: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < text.len() {
-        let before_ok = text[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-        if before_ok && let Some(len) = prefix_len_ci(&text[i..], needle) {
-            if ends_word(&text[i + len..]) {
-                if out.ends_with('@') {
-                    out.pop();
-                }
-                i += len;
-                continue;
+        let before_ok = text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if before_ok
+            && let Some(len) = prefix_len_ci(&text[i..], needle)
+            && ends_word(&text[i + len..])
+        {
+            if out.ends_with('@') {
+                out.pop();
             }
+            i += len;
+            continue;
         }
         let c = text[i..].chars().next().expect("in bounds");
         out.push(c);
@@ -252,15 +282,23 @@ fn ends_word(rest: &str) -> bool {
         None => true,
         Some(c) if c.is_whitespace() => true,
         Some(c) if c.is_alphanumeric() => false,
-        Some(_) => chars.next().is_none_or(|c| c.is_whitespace() || "?!.,:;".contains(c)),
+        Some(_) => chars
+            .next()
+            .is_none_or(|c| c.is_whitespace() || "?!.,:;".contains(c)),
     }
 }
 
 /// Collapses whitespace and drops punctuation left dangling at either end by a removed name.
 fn tidy(text: &str) -> String {
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let trimmed = collapsed.trim_start_matches([',', ':', ';', ' ']).trim_end_matches([',', ':', ';', ' ']);
-    let mut out = trimmed.replace(" ,", ",").replace(" ?", "?").replace(" .", ".").replace(" !", "!");
+    let trimmed = collapsed
+        .trim_start_matches([',', ':', ';', ' '])
+        .trim_end_matches([',', ':', ';', ' ']);
+    let mut out = trimmed
+        .replace(" ,", ",")
+        .replace(" ?", "?")
+        .replace(" .", ".")
+        .replace(" !", "!");
     for (from, to) in [(",?", "?"), (",.", "."), (",!", "!"), (",,", ",")] {
         out = out.replace(from, to);
     }

@@ -4,7 +4,8 @@ use std::path::Path;
 
 use super::*;
 
-const MINIMAL: &str = "[matrix]\nhomeserver = \"https://matrix.example.org\"\nuser_id = \"@verbatim:example.org\"\n";
+const MINIMAL: &str =
+    "[matrix]\nhomeserver = \"https://matrix.example.org\"\nuser_id = \"@verbatim:example.org\"\n";
 
 fn parse(text: &str) -> Result<Config, ConfigError> {
     Config::parse(Path::new("/etc/verbatim/config.toml"), text)
@@ -13,7 +14,10 @@ fn parse(text: &str) -> Result<Config, ConfigError> {
 fn errors(text: &str) -> Vec<String> {
     match parse(text) {
         Ok(_) => panic!("expected errors for:\n{text}"),
-        Err(ConfigError::Invalid(d)) => d.iter().map(|d| format!("{}:{}: {}", d.line, d.col, d.message)).collect(),
+        Err(ConfigError::Invalid(d)) => d
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+            .collect(),
         Err(e) => panic!("unexpected error {e}"),
     }
 }
@@ -31,7 +35,10 @@ fn minimal_config_gets_the_defaults() {
     assert_eq!(c.bot.catch_up_window, Duration::from_secs(300));
     assert_eq!(c.bot.max_concurrent_questions, 8);
     assert!(c.access.allowed_inviters.is_empty() && c.knowledge_paths.is_empty());
-    assert_eq!(c.matching.answer_threshold, MatcherConfig::default().answer_threshold);
+    assert_eq!(
+        c.matching.answer_threshold,
+        MatcherConfig::default().answer_threshold
+    );
 }
 
 #[test]
@@ -39,7 +46,10 @@ fn the_example_config_is_valid() {
     let text = include_str!("../../config.example.toml");
     let c = parse(text).unwrap();
     assert_eq!(c.matrix.user_id, "@verbatim:example.org");
-    assert_eq!(c.access.allowed_inviters, ["@admin:example.org", "@*:example.org"]);
+    assert_eq!(
+        c.access.allowed_inviters,
+        ["@admin:example.org", "@*:example.org"]
+    );
 }
 
 #[test]
@@ -47,10 +57,18 @@ fn unknown_keys_are_errors_with_their_line() {
     let text = format!("{MINIMAL}passwrd = \"x\"\n");
     let e = errors(&text);
     assert_eq!(e.len(), 1);
-    assert!(e[0].starts_with("4:1: `matrix.passwrd`: unknown field `passwrd`"), "{e:?}");
+    assert!(
+        e[0].starts_with("4:1: `matrix.passwrd`: unknown field `passwrd`"),
+        "{e:?}"
+    );
 
-    let e = errors(&format!("{MINIMAL}\n[bot]\ncommand_prefix = \"!q\"\ncatchup = 3\n"));
-    assert!(e[0].starts_with("7:1: `bot.catchup`: unknown field `catchup`"), "{e:?}");
+    let e = errors(&format!(
+        "{MINIMAL}\n[bot]\ncommand_prefix = \"!q\"\ncatchup = 3\n"
+    ));
+    assert!(
+        e[0].starts_with("7:1: `bot.catchup`: unknown field `catchup`"),
+        "{e:?}"
+    );
 
     let e = errors(&format!("{MINIMAL}\n[metrics]\nlisten = \"x\"\n"));
     assert!(e[0].starts_with("5:2: unknown field `metrics`"), "{e:?}");
@@ -58,8 +76,13 @@ fn unknown_keys_are_errors_with_their_line() {
 
 #[test]
 fn wrong_types_are_errors_at_the_value() {
-    let e = errors(&format!("{MINIMAL}[bot]\ncatch_up_window_secs = \"five minutes\"\n"));
-    assert!(e[0].starts_with("5:24: `bot.catch_up_window_secs`: invalid type"), "{e:?}");
+    let e = errors(&format!(
+        "{MINIMAL}[bot]\ncatch_up_window_secs = \"five minutes\"\n"
+    ));
+    assert!(
+        e[0].starts_with("5:24: `bot.catch_up_window_secs`: invalid type"),
+        "{e:?}"
+    );
     assert!(e[0].contains("integer"), "{e:?}");
 }
 
@@ -93,19 +116,34 @@ fn missing_required_keys_are_named() {
 
 #[test]
 fn diagnostics_carry_the_path() {
-    let Err(e) = parse(&format!("{MINIMAL}x = 1\n")) else { panic!() };
-    assert!(e.to_string().starts_with("/etc/verbatim/config.toml:4:1: error: `matrix.x`: unknown field `x`"), "{e}");
+    let Err(e) = parse(&format!("{MINIMAL}x = 1\n")) else {
+        panic!()
+    };
+    assert!(
+        e.to_string()
+            .starts_with("/etc/verbatim/config.toml:4:1: error: `matrix.x`: unknown field `x`"),
+        "{e}"
+    );
 }
 
 #[test]
 fn environment_wins_and_secrets_do_not_print() {
-    let mut c = parse(&format!("{MINIMAL}password = \"file-pw\"\nstore_passphrase = \"file-pp\"\n")).unwrap();
+    let mut c = parse(&format!(
+        "{MINIMAL}password = \"file-pw\"\nstore_passphrase = \"file-pp\"\n"
+    ))
+    .unwrap();
     assert_eq!(c.matrix.password.as_ref().unwrap().expose(), "file-pw");
     c.apply_env(|name| (name == ENV_PASSWORD).then(|| "env-pw".to_string()));
     assert_eq!(c.matrix.password.as_ref().unwrap().expose(), "env-pw");
-    assert_eq!(c.matrix.store_passphrase.as_ref().unwrap().expose(), "file-pp");
+    assert_eq!(
+        c.matrix.store_passphrase.as_ref().unwrap().expose(),
+        "file-pp"
+    );
     let debug = format!("{c:?}");
-    assert!(!debug.contains("env-pw") && !debug.contains("file-pp"), "{debug}");
+    assert!(
+        !debug.contains("env-pw") && !debug.contains("file-pp"),
+        "{debug}"
+    );
     assert!(debug.contains("[redacted]"));
 }
 
@@ -113,7 +151,10 @@ fn environment_wins_and_secrets_do_not_print() {
 fn relative_paths_are_relative_to_the_config_file() {
     let c = parse(&format!("{MINIMAL}state_dir = \"/var/lib/verbatim\"\n[knowledge]\npaths = [\"kb\", \"/srv/more.toml\"]\n")).unwrap();
     assert_eq!(c.matrix.state_dir, Path::new("/var/lib/verbatim"));
-    assert_eq!(c.knowledge_paths, [Path::new("/etc/verbatim/kb"), Path::new("/srv/more.toml")]);
+    assert_eq!(
+        c.knowledge_paths,
+        [Path::new("/etc/verbatim/kb"), Path::new("/srv/more.toml")]
+    );
 }
 
 #[test]

@@ -13,7 +13,13 @@ fn me() -> Identity {
 }
 
 fn group(body: &str) -> Action {
-    decide(&me(), &Message { body, ..Message::default() })
+    decide(
+        &me(),
+        &Message {
+            body,
+            ..Message::default()
+        },
+    )
 }
 
 fn ask(q: &str) -> Action {
@@ -22,9 +28,17 @@ fn ask(q: &str) -> Action {
 
 #[test]
 fn direct_rooms_take_every_message() {
-    let m = Message { body: "  Who chairs Haier?  ", direct: true, ..Message::default() };
+    let m = Message {
+        body: "  Who chairs Haier?  ",
+        direct: true,
+        ..Message::default()
+    };
     assert_eq!(decide(&me(), &m), ask("Who chairs Haier?"));
-    let m = Message { body: "!ask Who chairs Haier?", direct: true, ..Message::default() };
+    let m = Message {
+        body: "!ask Who chairs Haier?",
+        direct: true,
+        ..Message::default()
+    };
     assert_eq!(decide(&me(), &m), ask("Who chairs Haier?"));
 }
 
@@ -39,29 +53,68 @@ fn group_rooms_need_an_address() {
 
 #[test]
 fn names_and_mxids_address_the_bot_and_are_stripped() {
-    assert_eq!(group("@verbatim:example.org: who chairs Haier?"), ask("who chairs Haier?"));
-    assert_eq!(group("@verbatim:example.org who chairs Haier?"), ask("who chairs Haier?"));
-    assert_eq!(group("Verbatim Bot: who chairs Haier?"), ask("who chairs Haier?"));
-    assert_eq!(group("verbatim bot, who chairs Haier?"), ask("who chairs Haier?"));
-    assert_eq!(group("verbatim: who chairs Haier?"), ask("who chairs Haier?"));
-    assert_eq!(group("who chairs Haier, Verbatim Bot?"), ask("who chairs Haier?"));
-    assert_eq!(group("hey @verbatim:example.org who chairs Haier?"), ask("hey who chairs Haier?"));
+    assert_eq!(
+        group("@verbatim:example.org: who chairs Haier?"),
+        ask("who chairs Haier?")
+    );
+    assert_eq!(
+        group("@verbatim:example.org who chairs Haier?"),
+        ask("who chairs Haier?")
+    );
+    assert_eq!(
+        group("Verbatim Bot: who chairs Haier?"),
+        ask("who chairs Haier?")
+    );
+    assert_eq!(
+        group("verbatim bot, who chairs Haier?"),
+        ask("who chairs Haier?")
+    );
+    assert_eq!(
+        group("verbatim: who chairs Haier?"),
+        ask("who chairs Haier?")
+    );
+    assert_eq!(
+        group("who chairs Haier, Verbatim Bot?"),
+        ask("who chairs Haier?")
+    );
+    assert_eq!(
+        group("hey @verbatim:example.org who chairs Haier?"),
+        ask("hey who chairs Haier?")
+    );
     assert_eq!(group("@verbatim:example.org.evil who?"), Action::Ignore);
 }
 
 #[test]
 fn mentions_pills_and_replies_address_the_bot() {
     let me = me();
-    let m = Message { body: "who chairs Haier?", mentions_bot: true, ..Message::default() };
+    let m = Message {
+        body: "who chairs Haier?",
+        mentions_bot: true,
+        ..Message::default()
+    };
     assert_eq!(decide(&me, &m), ask("who chairs Haier?"));
-    let m = Message { body: "who chairs Haier?", replies_to_bot: true, ..Message::default() };
+    let m = Message {
+        body: "who chairs Haier?",
+        replies_to_bot: true,
+        ..Message::default()
+    };
     assert_eq!(decide(&me, &m), ask("who chairs Haier?"));
     let html = "<a href=\"https://matrix.to/#/@verbatim:example.org\">V</a>: who chairs Haier?";
-    let m = Message { body: "V: who chairs Haier?", formatted_body: Some(html), ..Message::default() };
+    let m = Message {
+        body: "V: who chairs Haier?",
+        formatted_body: Some(html),
+        ..Message::default()
+    };
     assert_eq!(decide(&me, &m), ask("V: who chairs Haier?"));
-    let m = Message { body: "> <@verbatim:example.org> a quote\n> more\n\nand who chairs it?", ..Message::default() };
+    let m = Message {
+        body: "> <@verbatim:example.org> a quote\n> more\n\nand who chairs it?",
+        ..Message::default()
+    };
     assert_eq!(decide(&me, &m), ask("and who chairs it?"));
-    let m = Message { body: "> <@someone:example.org> a quote\n\nand who chairs it?", ..Message::default() };
+    let m = Message {
+        body: "> <@someone:example.org> a quote\n\nand who chairs it?",
+        ..Message::default()
+    };
     assert_eq!(decide(&me, &m), Action::Ignore);
 }
 
