@@ -86,11 +86,12 @@ impl Engine {
     /// ```
     pub fn load(paths: &[PathBuf], config: MatcherConfig) -> Result<(Engine, Vec<Diagnostic>), InvalidKnowledge> {
         let mut loaded = if paths.is_empty() { builtin::load_builtin() } else { load::load_paths(paths) };
-        let diagnostics = check::check(&mut loaded, &config);
+        let matcher = Matcher::new(&loaded.knowledge.documents(), config);
+        let diagnostics = check::check_with(&mut loaded, &matcher);
         if diagnostics.iter().any(Diagnostic::is_error) || loaded.knowledge.entries.is_empty() {
             return Err(InvalidKnowledge(diagnostics));
         }
-        Ok((Engine::new(loaded.knowledge, config), diagnostics))
+        Ok((Engine { knowledge: loaded.knowledge, matcher, help_command: "!help".to_string() }, diagnostics))
     }
 
     /// An engine over already validated knowledge.

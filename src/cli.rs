@@ -1,5 +1,5 @@
 //! The command line: clap definitions (their doc comments are the `--help` text) and the offline commands
-//! `ask`, `chat` and `check`. `run` hands over to the Matrix bot.
+//! `ask`, `chat`, `check` and `bench`. `run` hands over to the Matrix bot.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -56,6 +56,38 @@ pub enum Command {
         /// Knowledge files or directories [default: the shipped knowledge/, as compiled in].
         paths: Vec<PathBuf>,
     },
+    /// Benchmark the matcher on synthetic knowledge of several sizes against a naive baseline and print
+    /// markdown tables (build with --release). With --generate, only write synthetic knowledge.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Only generate: write synthetic knowledge (knowledge/*.toml, knowledge/sources/*.txt) and
+    /// questions.jsonl into this directory, with the first of --entries, then exit.
+    #[arg(long, value_name = "DIR")]
+    generate: Option<PathBuf>,
+    /// Knowledge sizes in entries, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values_t = [1_000, 10_000, 100_000])]
+    entries: Vec<usize>,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Generated questions of each kind (exact, paraphrase, typo, out-of-scope).
+    #[arg(long, default_value_t = 1_000)]
+    questions: usize,
+    /// Baseline questions of each kind [default: 250,000 / entries, between 8 and 100].
+    #[arg(long)]
+    baseline_per_kind: Option<usize>,
+    /// Runs of `verbatim ask` timed as whole processes (0 for none).
+    #[arg(long, default_value_t = 50)]
+    ask_runs: usize,
+    /// Where generated knowledge goes, one subdirectory per size.
+    #[arg(long, default_value = "target/verbatim-bench")]
+    dir: PathBuf,
+    /// Measure the knowledge already generated in --dir and print a JSON report (used by bench itself).
+    #[arg(long, hide = true)]
+    child: bool,
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +149,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Chat { knowledge } => chat(&knowledge.engine()?),
         Command::Check { thresholds, paths } => check_files(&thresholds.config()?, &paths),
         Command::Run { config } => run_bot(&config),
+        Command::Bench(args) => bench(&args),
     }
 }
 
@@ -144,6 +177,32 @@ async fn shutdown_signal() {
         _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: shutting down"),
         _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
     }
+}
+
+fn bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    use verbatim::bench::run;
+    if args.child {
+        let sample = args.baseline_per_kind.unwrap_or(10);
+        println!("{}", serde_json::to_string(&verbatim::bench::measure(&args.dir, sample)?)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(dir) = &args.generate {
+        let entries = args.entries.first().copied().unwrap_or(1_000);
+        run::generate_into(dir, entries, args.seed, args.questions)?;
+        println!("wrote {entries} entries and {} questions to {}", args.questions * 4, dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let options = run::Options {
+        sizes: args.entries.clone(),
+        seed: args.seed,
+        dir: args.dir.clone(),
+        per_kind: args.questions,
+        baseline_per_kind: args.baseline_per_kind,
+        ask_runs: args.ask_runs,
+    };
+    let exe = std::env::current_exe().context("finding this executable")?;
+    println!("{}", run::run(&exe, &options)?);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn ask(engine: &Engine, json: bool, explain: bool, question: &[String]) -> anyhow::Result<ExitCode> {

@@ -10,11 +10,16 @@
 //! - [`bot`]: the Matrix front end (the only module that uses `matrix_sdk`);
 //! - `cli` (in the binary): the command line.
 //!
+//! [`synth`] generates synthetic knowledge and questions, and [`bench`] measures speed, memory and accuracy
+//! on them (`verbatim bench`).
+//!
 //! [`diagnostic`] is the shared shape of every problem reported about an input file.
 
 pub mod answer;
+pub mod bench;
 pub mod bot;
 pub mod config;
 pub mod diagnostic;
 pub mod knowledge;
 pub mod matcher;
+pub mod synth;

@@ -10,9 +10,16 @@ use super::Knowledge;
 /// Runs every check on what [`load`](super::load) read, appending to its diagnostics, and returns the
 /// diagnostics sorted by file and line (errors and warnings mixed, in reading order).
 pub fn check(loaded: &mut Loaded, config: &MatcherConfig) -> Vec<Diagnostic> {
+    let matcher = Matcher::new(&loaded.knowledge.documents(), config.clone());
+    check_with(loaded, &matcher)
+}
+
+/// Like [`check`], with a matcher already built over `loaded.knowledge.documents()` (so that a caller that
+/// keeps the matcher, such as [`Engine::load`](crate::answer::Engine::load), indexes only once).
+pub fn check_with(loaded: &mut Loaded, matcher: &Matcher) -> Vec<Diagnostic> {
     let mut found = std::mem::take(&mut loaded.diagnostics);
     found.extend(verbatim_quotes(loaded));
-    found.extend(collisions(loaded, config));
+    found.extend(collisions(loaded, matcher));
     found.extend(uncovered_sentences(&loaded.knowledge));
     found.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
     found
@@ -146,10 +153,11 @@ fn push_sentence<'t>(found: &mut Vec<(usize, &'t str)>, text: &'t str, start: us
     }
 }
 
-/// Errors for phrasings that the matcher resolves to another entry, or below the answer threshold.
-pub fn collisions(loaded: &Loaded, config: &MatcherConfig) -> Vec<Diagnostic> {
+/// Errors for phrasings that `matcher` (built over the knowledge's documents) resolves to another entry, or
+/// below the answer threshold.
+pub fn collisions(loaded: &Loaded, matcher: &Matcher) -> Vec<Diagnostic> {
     let knowledge = &loaded.knowledge;
-    let matcher = Matcher::new(&knowledge.documents(), config.clone());
+    let config = matcher.config();
     let mut found = Vec::new();
     for (i, (entry, at)) in knowledge.entries.iter().zip(&loaded.locations.entries).enumerate() {
         for (phrasing, position) in entry.phrasings.iter().zip(&at.phrasings) {

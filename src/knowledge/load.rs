@@ -35,8 +35,11 @@ pub struct Position {
 }
 
 impl Position {
-    fn new(file: &KnowledgeFile, offset: usize) -> Position {
-        let (line, col) = line_col(&file.text, offset);
+    /// The position of byte `offset` of `file`, whose line starts are `lines` (see `line_starts`).
+    fn new(file: &KnowledgeFile, lines: &[usize], offset: usize) -> Position {
+        let line = lines.partition_point(|&start| start <= offset).max(1);
+        let start = lines[line - 1];
+        let (_, col) = line_col(&file.text[start..], offset - start);
         Position { path: file.path.clone(), line, col }
     }
 
@@ -125,7 +128,7 @@ pub fn load(files: &[KnowledgeFile], read_source: &dyn Fn(&Path) -> std::io::Res
     let mut phrasing_owner: HashMap<String, (String, Position)> = HashMap::new();
     let mut source_ids: HashMap<String, Position> = HashMap::new();
     for file in files {
-        let mut reader = FileReader { file, loaded: &mut loaded };
+        let mut reader = FileReader { file, loaded: &mut loaded, lines: line_starts(&file.text) };
         let Some(raw) = reader.parse() else { continue };
         let Some(source) = reader.source(&raw.source, read_source, &mut source_ids) else { continue };
         let speakers = reader.speakers(&raw.speakers);
@@ -185,9 +188,20 @@ pub fn load_paths(paths: &[PathBuf]) -> Loaded {
 struct FileReader<'a> {
     file: &'a KnowledgeFile,
     loaded: &'a mut Loaded,
+    /// Byte offsets of the file's line starts, so that a position costs a binary search, not a scan.
+    lines: Vec<usize>,
+}
+
+/// Byte offsets where the lines of `text` start.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
 }
 
 impl FileReader<'_> {
+    fn position(&self, offset: usize) -> Position {
+        Position::new(self.file, &self.lines, offset.min(self.file.text.len()))
+    }
+
     fn error(&mut self, offset: usize, message: impl Into<String>, hint: impl Into<String>) {
         let d = Diagnostic::error(&self.file.path, &self.file.text, offset, message).with_hint(hint);
         self.loaded.diagnostics.push(d);
@@ -254,7 +268,7 @@ impl FileReader<'_> {
         for (key, value) in [("id", &raw.id), ("title", &raw.title), ("date", &raw.date), ("text", &raw.text)] {
             ok &= self.non_empty(span.clone(), key, value, "[source]");
         }
-        let here = Position::new(self.file, key_offset(&self.file.text, span.clone(), "id").unwrap_or(span.start));
+        let here = self.position(key_offset(&self.file.text, span.clone(), "id").unwrap_or(span.start));
         if let Some(first) = ids.get(&raw.id) {
             let message = format!("duplicate source id `{}` (first used at {}:{})", raw.id, first.path.display(), first.line);
             self.error(key_offset(&self.file.text, span.clone(), "id").unwrap_or(0), message, "give each source its own id");
@@ -327,13 +341,13 @@ impl FileReader<'_> {
         ok &= self.non_empty(span.clone(), "quote", &raw.quote, &what);
         let phrasings_at = key_offset(text, span.clone(), "phrasings").unwrap_or(span.start);
         let mut location = EntryLocation {
-            entry: Position::new(self.file, key_offset(text, span.clone(), "id").unwrap_or(span.start)),
-            quote: Position::new(self.file, key_offset(text, span.clone(), "quote").unwrap_or(span.start)),
+            entry: self.position(key_offset(text, span.clone(), "id").unwrap_or(span.start)),
+            quote: self.position(key_offset(text, span.clone(), "quote").unwrap_or(span.start)),
             phrasings: Vec::new(),
         };
         for phrasing in &raw.phrasings {
             let offset = text[phrasings_at..].find(phrasing.as_str()).map_or(phrasings_at, |i| phrasings_at + i);
-            location.phrasings.push(Position::new(self.file, offset));
+            location.phrasings.push(self.position(offset));
             if words(&fold(phrasing), usize::MAX).is_empty() {
                 self.error(offset, format!("{what}: a phrasing has no words"), "write a question a person would type");
                 ok = false;

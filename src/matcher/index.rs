@@ -1,128 +1,185 @@
-//! The index a [`Matcher`](super::Matcher) searches: interned terms, an inverted index from terms to documents,
-//! and a deletion index over the vocabulary for typo tolerance.
+//! The index a [`Matcher`](super::Matcher) searches: interned terms with their precomputed idf, an inverted
+//! index from terms to documents, each document's terms in one flat arena, and a deletion index over the
+//! vocabulary for typo tolerance.
 //!
 //! Typos are found SymSpell-style: every vocabulary word is stored under the variants made by deleting up to
 //! [`max_edits`] characters, so a misspelt question word is looked up by its own deletion variants and the few
 //! candidates are verified with the optimal-string-alignment distance. Nothing scans the whole vocabulary.
+//! Variants are not stored as strings: each is a 32-bit hash packed with the word's id into one `u64` of a
+//! sorted vector (a hash collision only adds a candidate that the distance check then rejects).
+//!
+//! Memory: a document costs one [`DocTerms`] (20 bytes) plus four bytes per distinct term and per phrasing
+//! term in the shared arena, and four bytes per posting.
 
 use std::collections::HashMap;
 
-use super::normalize::{fold, is_stop_word, stem, words};
 use super::Document;
+use super::deletions::deletion_hashes;
+pub use super::deletions::max_edits;
+use super::normalize::{fold, is_stop_word, stem, words};
 
 /// An interned term (a stem).
 pub type TermId = u32;
 
-/// The most characters a question word of this length may differ by and still count as a typo of a
-/// vocabulary word.
-///
-/// ```
-/// use verbatim::matcher::index::max_edits;
-/// assert_eq!((max_edits(3), max_edits(4), max_edits(8)), (0, 1, 2));
-/// ```
-pub fn max_edits(len: usize) -> usize {
-    match len {
-        0..=3 => 0,
-        4..=7 => 1,
-        _ => 2,
-    }
-}
+/// Set on a term of [`Index::all`] that also occurs in the document's context (quote, speaker).
+const CONTEXT_BIT: u32 = 1 << 31;
 
-/// The indexed terms of one document.
-#[derive(Debug, Clone, Default)]
+/// Where one document's terms are in the index's arena.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct DocTerms {
-    /// The terms of each phrasing, deduplicated, in order.
-    pub phrasings: Vec<Vec<TermId>>,
-    /// Every term of the document (phrasings and context), sorted and deduplicated.
-    pub all: Vec<TermId>,
+    /// Start of the document's sorted, deduplicated terms (phrasings and context).
+    all_start: u32,
+    /// Number of those terms.
+    all_len: u32,
+    /// Number of phrasings.
+    phrasing_count: u32,
+    /// Start of the phrasings' terms; phrasing `p` runs from `bounds[p]` to `bounds[p + 1]` of
+    /// `phrasing_bounds[phrasing_start..]`.
+    phrasing_start: u32,
     /// Whether the context holds a number.
     pub has_number: bool,
     /// Whether the context holds a date or year.
     pub has_date: bool,
     /// Whether the document names a person.
     pub person: bool,
-    /// The terms of the context (not the phrasings), sorted and deduplicated.
-    pub context: Vec<TermId>,
 }
 
 /// Interned vocabulary, postings and typo index.
 #[derive(Debug, Default)]
 pub struct Index {
-    term_ids: HashMap<String, TermId>,
+    term_ids: HashMap<Box<str>, TermId>,
     /// Document frequency of each term.
     pub doc_freq: Vec<u32>,
+    /// Inverse document frequency of each term, `ln(1 + n / df)`.
+    pub idf: Vec<f64>,
     /// The documents holding each term, in ascending order.
     pub postings: Vec<Vec<u32>>,
     /// Surface words (folded, unstemmed) and the term each stems to.
-    surfaces: Vec<(String, TermId)>,
-    surface_ids: HashMap<String, u32>,
-    /// Deletion variant -> surface word ids.
-    deletions: HashMap<String, Vec<u32>>,
-    /// Per-document terms.
+    surfaces: Vec<(Box<str>, TermId)>,
+    /// `(variant hash << 32) | surface id`, sorted.
+    deletions: Vec<u64>,
+    /// Per-document places in the arena.
     pub docs: Vec<DocTerms>,
+    /// Every document's terms, then every phrasing's terms.
+    arena: Vec<TermId>,
+    /// Phrasing boundaries into `arena` (each document's run ends with its last phrasing's end).
+    phrasing_bounds: Vec<u32>,
+}
+
+/// State used only while building.
+#[derive(Default)]
+struct Builder {
+    surface_ids: HashMap<Box<str>, u32>,
+    deletions: Vec<u64>,
 }
 
 impl Index {
     /// Builds the index of `documents`.
+    ///
+    /// ```
+    /// use verbatim::matcher::{Document, index::Index};
+    /// let doc = Document { phrasings: vec!["coal mines".into()], context: vec!["Jan 2023".into()], person: false };
+    /// let index = Index::build(&[doc]);
+    /// let coal = index.term("coal").unwrap();
+    /// assert_eq!(index.postings[coal as usize], [0]);
+    /// assert_eq!(index.phrasings(0).next().unwrap(), [coal, index.term("mine").unwrap()]);
+    /// ```
     pub fn build(documents: &[Document]) -> Index {
         let mut index = Index::default();
+        let mut builder = Builder::default();
+        let mut scratch: Vec<TermId> = Vec::new();
         for (doc_id, doc) in documents.iter().enumerate() {
-            let mut terms = DocTerms::default();
-            for phrasing in &doc.phrasings {
-                let mut ids = Vec::new();
-                for id in index.add_text(phrasing) {
-                    if !ids.contains(&id) {
-                        ids.push(id);
-                    }
-                }
-                terms.all.extend(&ids);
-                terms.phrasings.push(ids);
-            }
-            terms.person = doc.person;
+            let mut terms = DocTerms {
+                person: doc.person,
+                ..DocTerms::default()
+            };
+            // Context terms first, flagged, then the phrasings' terms; sorted and deduplicated below.
+            scratch.clear();
             for context in &doc.context {
-                let ids = index.add_text(context);
-                terms.context.extend(&ids);
-                terms.all.extend(ids);
+                scratch.extend(
+                    index
+                        .add_text(&mut builder, context)
+                        .into_iter()
+                        .map(|t| t | CONTEXT_BIT),
+                );
                 terms.has_number |= context.chars().any(|c| c.is_ascii_digit());
                 terms.has_date |= has_date(context);
             }
-            terms.all.sort_unstable();
-            terms.all.dedup();
-            terms.context.sort_unstable();
-            terms.context.dedup();
-            for &t in &terms.all {
-                index.doc_freq[t as usize] += 1;
-                index.postings[t as usize].push(doc_id as u32);
+            let phrasings_at = index.arena.len();
+            terms.phrasing_start = index.phrasing_bounds.len() as u32;
+            for phrasing in &doc.phrasings {
+                index.phrasing_bounds.push(index.arena.len() as u32);
+                let start = index.arena.len();
+                for id in index.add_text(&mut builder, phrasing) {
+                    if !index.arena[start..].contains(&id) {
+                        index.arena.push(id);
+                    }
+                }
+            }
+            index.phrasing_bounds.push(index.arena.len() as u32);
+            terms.phrasing_count = doc.phrasings.len() as u32;
+            scratch.extend_from_slice(&index.arena[phrasings_at..]);
+            // Sort by term, context-flagged copies first, and keep one copy of each.
+            scratch.sort_unstable_by_key(|&t| (t & !CONTEXT_BIT, t & CONTEXT_BIT == 0));
+            scratch.dedup_by_key(|t| *t & !CONTEXT_BIT);
+            terms.all_start = index.arena.len() as u32;
+            terms.all_len = scratch.len() as u32;
+            index
+                .arena
+                .extend_from_slice(&scratch[..terms.all_len as usize]);
+            for &t in &scratch {
+                let t = (t & !CONTEXT_BIT) as usize;
+                index.doc_freq[t] += 1;
+                index.postings[t].push(doc_id as u32);
             }
             index.docs.push(terms);
         }
+        let n = index.docs.len() as f64;
+        index.idf = index
+            .doc_freq
+            .iter()
+            .map(|&df| (1.0 + n / df.max(1) as f64).ln())
+            .collect();
+        builder.deletions.sort_unstable();
+        builder.deletions.dedup();
+        index.deletions = builder.deletions;
+        index.postings.iter_mut().for_each(|p| p.shrink_to_fit());
+        index.arena.shrink_to_fit();
         index
     }
 
-    fn add_text(&mut self, text: &str) -> Vec<TermId> {
-        words(&fold(text), usize::MAX).into_iter().filter(|w| !is_stop_word(w)).map(|w| self.add_word(w)).collect()
+    fn add_text(&mut self, builder: &mut Builder, text: &str) -> Vec<TermId> {
+        words(&fold(text), usize::MAX)
+            .into_iter()
+            .filter(|w| !is_stop_word(w))
+            .map(|w| self.add_word(builder, w))
+            .collect()
     }
 
-    fn add_word(&mut self, word: String) -> TermId {
-        if let Some(&s) = self.surface_ids.get(&word) {
+    fn add_word(&mut self, builder: &mut Builder, word: String) -> TermId {
+        if let Some(&s) = builder.surface_ids.get(word.as_str()) {
             return self.surfaces[s as usize].1;
         }
         let term = self.intern(stem(&word));
         let surface_id = self.surfaces.len() as u32;
-        for variant in deletion_variants(&word, max_edits(word.chars().count())) {
-            self.deletions.entry(variant).or_default().push(surface_id);
+        let chars: Vec<char> = word.chars().collect();
+        for hash in deletion_hashes(&chars, max_edits(chars.len())) {
+            builder
+                .deletions
+                .push((u64::from(hash) << 32) | u64::from(surface_id));
         }
-        self.surface_ids.insert(word.clone(), surface_id);
+        let word: Box<str> = word.into();
+        builder.surface_ids.insert(word.clone(), surface_id);
         self.surfaces.push((word, term));
         term
     }
 
     fn intern(&mut self, term: String) -> TermId {
-        if let Some(&id) = self.term_ids.get(&term) {
+        if let Some(&id) = self.term_ids.get(term.as_str()) {
             return id;
         }
         let id = self.doc_freq.len() as TermId;
-        self.term_ids.insert(term, id);
+        self.term_ids.insert(term.into(), id);
         self.doc_freq.push(0);
         self.postings.push(Vec::new());
         id
@@ -138,21 +195,67 @@ impl Index {
         self.doc_freq.len()
     }
 
+    /// Whether document `doc` holds term `t` anywhere.
+    pub fn holds(&self, doc: usize, t: TermId) -> bool {
+        self.all(doc)
+            .binary_search_by_key(&t, |&x| x & !CONTEXT_BIT)
+            .is_ok()
+    }
+
+    /// Whether term `t` occurs in document `doc`'s context (quote, speaker).
+    pub fn in_context(&self, doc: usize, t: TermId) -> bool {
+        let all = self.all(doc);
+        all.binary_search_by_key(&t, |&x| x & !CONTEXT_BIT)
+            .is_ok_and(|i| all[i] & CONTEXT_BIT != 0)
+    }
+
+    fn all(&self, doc: usize) -> &[TermId] {
+        let d = &self.docs[doc];
+        &self.arena[d.all_start as usize..d.all_start as usize + d.all_len as usize]
+    }
+
+    /// The terms of each phrasing of document `doc`, deduplicated, in order.
+    pub fn phrasings(&self, doc: usize) -> impl Iterator<Item = &[TermId]> {
+        let d = &self.docs[doc];
+        let bounds = &self.phrasing_bounds
+            [d.phrasing_start as usize..=d.phrasing_start as usize + d.phrasing_count as usize];
+        bounds
+            .windows(2)
+            .map(|w| &self.arena[w[0] as usize..w[1] as usize])
+    }
+
     /// Vocabulary terms that the folded word `word` may be a typo of, with the edit distance, closest first
     /// (ties: the more frequent term first). Exact spellings are not returned.
     pub fn typo_candidates(&self, word: &str) -> Vec<(TermId, usize)> {
-        let len = word.chars().count();
-        let limit = max_edits(len);
+        let chars: Vec<char> = word.chars().collect();
+        let limit = max_edits(chars.len());
         if limit == 0 {
             return Vec::new();
         }
+        let mut hashes = deletion_hashes(&chars, limit);
+        hashes.sort_unstable();
+        hashes.dedup();
         let mut found: Vec<(TermId, usize)> = Vec::new();
-        for variant in deletion_variants(word, limit) {
-            for &s in self.deletions.get(&variant).into_iter().flatten() {
+        let mut seen: Vec<u32> = Vec::new();
+        for hash in hashes {
+            let key = u64::from(hash) << 32;
+            let start = self.deletions.partition_point(|&d| d < key);
+            for &entry in self.deletions[start..]
+                .iter()
+                .take_while(|&&d| d >> 32 == u64::from(hash))
+            {
+                let s = entry as u32;
+                if seen.contains(&s) {
+                    continue;
+                }
+                seen.push(s);
                 let (surface, term) = &self.surfaces[s as usize];
                 let allowed = limit.min(max_edits(surface.chars().count()));
                 let distance = strsim::osa_distance(word, surface);
-                if distance > 0 && distance <= allowed && !found.iter().any(|&(t, d)| t == *term && d <= distance) {
+                if distance > 0
+                    && distance <= allowed
+                    && !found.iter().any(|&(t, d)| t == *term && d <= distance)
+                {
                     found.retain(|&(t, _)| t != *term);
                     found.push((*term, distance));
                 }
@@ -163,41 +266,41 @@ impl Index {
     }
 }
 
-/// The word itself and every variant made by deleting up to `edits` characters.
-fn deletion_variants(word: &str, edits: usize) -> Vec<String> {
-    let mut all = vec![word.to_string()];
-    let mut frontier = vec![word.to_string()];
-    for _ in 0..edits {
-        let mut next = Vec::new();
-        for w in &frontier {
-            let chars: Vec<char> = w.chars().collect();
-            if chars.len() <= 1 {
-                continue;
-            }
-            for i in 0..chars.len() {
-                let v: String = chars.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, c)| c).collect();
-                if !all.contains(&v) {
-                    all.push(v.clone());
-                    next.push(v);
-                }
-            }
-        }
-        frontier = next;
-    }
-    all
-}
-
 /// Whether a text holds a date: a four-digit year from 1900 to 2099, or a month name next to a number.
 fn has_date(text: &str) -> bool {
     const MONTHS: &[&str] = &[
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
-        "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
     let ws = words(&fold(text), usize::MAX);
     let numeric = |w: &String| w.chars().all(|c| c.is_ascii_digit());
-    ws.iter().any(|w| w.len() == 4 && numeric(w) && (w.starts_with("19") || w.starts_with("20")))
+    ws.iter()
+        .any(|w| w.len() == 4 && numeric(w) && (w.starts_with("19") || w.starts_with("20")))
         || ws.windows(2).any(|p| {
-            (MONTHS.contains(&p[0].as_str()) && numeric(&p[1])) || (numeric(&p[0]) && MONTHS.contains(&p[1].as_str()))
+            (MONTHS.contains(&p[0].as_str()) && numeric(&p[1]))
+                || (numeric(&p[0]) && MONTHS.contains(&p[1].as_str()))
         })
 }
 
@@ -216,19 +319,53 @@ mod tests {
     #[test]
     fn typos_find_their_word() {
         let index = Index::build(&[doc(&["development of Wang pollution"], &[])]);
-        for (typo, word) in [("developmnet", "develop"), ("wnag", "wang"), ("polution", "pollut")] {
+        for (typo, word) in [
+            ("developmnet", "develop"),
+            ("wnag", "wang"),
+            ("polution", "pollut"),
+        ] {
             let found = index.typo_candidates(typo);
             assert_eq!(found.first().map(|c| c.0), index.term(word), "{typo}");
         }
         assert!(index.typo_candidates("xyz").is_empty());
+        assert!(
+            index.typo_candidates("development").is_empty(),
+            "an exact spelling is not a typo"
+        );
     }
 
     #[test]
     fn postings_and_dates() {
-        let index = Index::build(&[doc(&["coal"], &["Jan 28, 2023"]), doc(&["coal mine"], &["no number"])]);
+        let index = Index::build(&[
+            doc(&["coal"], &["Jan 28, 2023"]),
+            doc(&["coal mine"], &["no number"]),
+        ]);
         let coal = index.term("coal").unwrap();
         assert_eq!(index.postings[coal as usize], [0, 1]);
         assert!(index.docs[0].has_date && index.docs[0].has_number);
         assert!(!index.docs[1].has_date && !index.docs[1].has_number);
+    }
+
+    #[test]
+    fn arena_keeps_phrasings_all_terms_and_context_flags() {
+        let index = Index::build(&[
+            doc(&["coal mine", "mine safety mine"], &["the coal price"]),
+            doc(&["solar"], &["solar farms"]),
+        ]);
+        let t = |w: &str| index.term(w).unwrap();
+        let phrasings: Vec<&[TermId]> = index.phrasings(0).collect();
+        assert_eq!(
+            phrasings,
+            [&[t("coal"), t("mine")][..], &[t("mine"), t("safeti")][..]]
+        );
+        assert_eq!(index.phrasings(1).collect::<Vec<_>>(), [&[t("solar")][..]]);
+        for w in ["coal", "mine", "safeti", "price"] {
+            assert!(index.holds(0, t(w)), "{w}");
+        }
+        assert!(!index.holds(0, t("solar")) && index.holds(1, t("farm")));
+        assert!(index.in_context(0, t("coal")) && index.in_context(0, t("price")));
+        assert!(!index.in_context(0, t("mine")) && !index.in_context(0, t("safeti")));
+        assert_eq!(index.doc_freq[t("coal") as usize], 1);
+        assert!((index.idf[t("coal") as usize] - 3f64.ln()).abs() < 1e-12);
     }
 }

@@ -6,8 +6,10 @@
 //!
 //! Layout:
 //! - [`normalize`]: folding, tokenizing, stop words, stemming, synonyms, question intent;
-//! - [`index`]: interned terms, inverted index, deletion index for typos;
-//! - [`score`]: how a question's terms score against one document.
+//! - [`index`]: interned terms, inverted index, deletion index for typos ([`deletions`]);
+//! - [`score`]: how a question's terms score against one document;
+//! - [`rank`]: which documents get scored at all (MaxScore-style pruning, so that the work per question
+//!   grows with the rarity of its words rather than with the size of the knowledge).
 //!
 //! How a question is matched, in short: its words are folded, stop words dropped and the rest stemmed; each
 //! term is looked up exactly, else through the synonym table, else as a typo of a vocabulary word (edit
@@ -15,11 +17,14 @@
 //! pull the score down: a question about something the knowledge does not contain cannot reach the answer
 //! threshold just by sharing a name with it. Candidates come from the postings of the question's terms only.
 
+pub mod deletions;
 pub mod index;
 pub mod normalize;
+pub mod rank;
 pub mod score;
 
 use index::Index;
+use rank::Want;
 use score::QueryTerm;
 
 /// One thing the matcher can find: the phrasings that ask for it and context text that describes it.
@@ -135,6 +140,11 @@ impl Matcher {
         self.index.docs.len()
     }
 
+    /// Number of distinct terms in the index.
+    pub fn term_count(&self) -> usize {
+        self.index.term_count()
+    }
+
     /// Whether no document is indexed.
     pub fn is_empty(&self) -> bool {
         self.index.docs.is_empty()
@@ -142,17 +152,23 @@ impl Matcher {
 
     /// Finds the document that answers `question`, or says how unsure it is.
     pub fn find(&self, question: &str) -> Match {
-        self.decide(self.explain(question, usize::MAX))
+        let config = &self.config;
+        let want = Want { k: config.max_suggestions.max(1), floor: config.suggest_threshold, decisive: config.answer_threshold };
+        self.decide(self.ranked(question, want))
     }
 
     /// The best-scoring documents for `question` with their scores, best first: what [`Matcher::find`]
     /// decides from. For curators tuning phrasings (`verbatim ask --explain`).
     pub fn explain(&self, question: &str, limit: usize) -> Vec<Suggestion> {
+        self.ranked(question, Want::top(limit))
+    }
+
+    fn ranked(&self, question: &str, want: Want) -> Vec<Suggestion> {
         let question = self.strip_address(truncate(question, self.config.max_question_chars));
         let words = normalize::words(&normalize::fold(question), MAX_TERMS * 4);
         let terms = self.query_terms(&words);
-        let scored = score::rank(&self.index, &terms, normalize::intent(&words));
-        scored.into_iter().take(limit).map(|s| Suggestion { doc: s.doc, phrasing: s.phrasing, score: s.score }).collect()
+        let scored = rank::rank(&self.index, &terms, normalize::intent(&words), want);
+        scored.into_iter().map(|s| Suggestion { doc: s.doc, phrasing: s.phrasing, score: s.score }).collect()
     }
 
     /// Drops a leading address: a `!command`, an MXID, or one of the configured names followed by `:` or `,`.

@@ -12,7 +12,8 @@
 //!   though no phrasing says it); it stands in for the phrasing fit, at [`DISTINCTIVE_FIT`], when higher.
 //!
 //! The score is `COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * fit`, times [`INTENT_PENALTY`] when the
-//! question asks "when", "how many" or "who" and the document holds no date, number or person.
+//! question asks "when", "how many" or "who" and the document holds no date, number or person. Which
+//! documents get scored at all is decided by [`rank`](super::rank), from [`upper_bound`].
 
 use super::index::{Index, TermId};
 use super::normalize::Intent;
@@ -63,34 +64,28 @@ pub fn typo_similarity(distance: usize, len: f64) -> f64 {
     (1.0 - distance as f64 / len).max(0.5)
 }
 
-/// Inverse document frequency of a term.
-fn idf(index: &Index, term: TermId) -> f64 {
-    let n = index.docs.len() as f64;
-    (1.0 + n / index.doc_freq[term as usize].max(1) as f64).ln()
-}
-
 /// The weight of a query term with these alternatives: the idf of its best alternative, or for an unknown
 /// word more than any known word weighs.
 pub fn weight(index: &Index, alternatives: &[(TermId, f64)]) -> f64 {
     match alternatives.first() {
-        Some(&(t, _)) => idf(index, t),
+        Some(&(t, _)) => index.idf[t as usize],
         None => UNKNOWN_WEIGHT * (1.0 + index.docs.len() as f64).ln(),
     }
 }
 
-/// Scores every document that shares a term with the question, best first (ties by document order).
-pub fn rank(index: &Index, query: &[QueryTerm], intent: Intent) -> Vec<Scored> {
-    let total: f64 = query.iter().map(|q| q.weight).sum();
-    if total <= 0.0 || query.iter().all(|q| q.alternatives.is_empty()) {
-        return Vec::new();
-    }
-    let mut candidates: Vec<u32> =
-        query.iter().flat_map(|q| &q.alternatives).flat_map(|&(t, _)| &index.postings[t as usize]).copied().collect();
-    candidates.sort_unstable();
-    candidates.dedup();
-    let mut scored: Vec<Scored> = candidates.into_iter().map(|d| score_doc(index, query, total, d as usize, intent)).collect();
-    scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
-    scored
+/// The highest score a document can reach when it holds a share `coverage` of the question's weight: the
+/// phrasing fit is at most `2c / (1 + c)` (its precision is at most the coverage, its recall at most 1) and
+/// the distinctive fit is at most `DISTINCTIVE_FIT * c`, which is lower. The intent penalty only lowers it.
+///
+/// ```
+/// use verbatim::matcher::score::upper_bound;
+/// assert!((upper_bound(1.0) - 1.0).abs() < 1e-9);
+/// assert!(upper_bound(0.5) < upper_bound(0.6));
+/// assert_eq!(upper_bound(0.0), 0.0);
+/// ```
+pub fn upper_bound(coverage: f64) -> f64 {
+    let c = coverage.clamp(0.0, 1.0);
+    COVERAGE_WEIGHT * c + (1.0 - COVERAGE_WEIGHT) * (2.0 * c / (1.0 + c))
 }
 
 /// How well `terms` (sorted or not) hold query term `q`: the best similarity of its alternatives in them.
@@ -98,20 +93,21 @@ fn held(q: &QueryTerm, contains: impl Fn(TermId) -> bool) -> f64 {
     q.alternatives.iter().filter(|&&(t, _)| contains(t)).map(|&(_, s)| s).fold(0.0, f64::max)
 }
 
-fn score_doc(index: &Index, query: &[QueryTerm], total: f64, doc: usize, intent: Intent) -> Scored {
+/// The score of document `doc` for the question `query` (whose weights sum to `total`).
+pub fn score_doc(index: &Index, query: &[QueryTerm], total: f64, doc: usize, intent: Intent) -> Scored {
     let terms = &index.docs[doc];
-    let covered: f64 = query.iter().map(|q| q.weight * held(q, |t| terms.all.binary_search(&t).is_ok())).sum();
+    let covered: f64 = query.iter().map(|q| q.weight * held(q, |t| index.holds(doc, t))).sum();
     let coverage = covered / total;
     let (mut fit, mut phrasing) = (0.0, 0);
-    for (p, phrasing_terms) in terms.phrasings.iter().enumerate() {
+    for (p, phrasing_terms) in index.phrasings(doc).enumerate() {
         let found: f64 = query.iter().map(|q| q.weight * held(q, |t| phrasing_terms.contains(&t))).sum();
         let precision = found / total;
-        let own: f64 = phrasing_terms.iter().map(|&t| idf(index, t)).sum();
+        let own: f64 = phrasing_terms.iter().map(|&t| index.idf[t as usize]).sum();
         let recalled: f64 = phrasing_terms
             .iter()
             .map(|&t| {
                 let best = query.iter().map(|q| held(q, |x| x == t)).fold(0.0, f64::max);
-                idf(index, t) * best
+                index.idf[t as usize] * best
             })
             .sum();
         let recall = if own > 0.0 { recalled / own } else { 0.0 };
@@ -123,7 +119,7 @@ fn score_doc(index: &Index, query: &[QueryTerm], total: f64, doc: usize, intent:
     let distinctive: f64 = query
         .iter()
         .map(|q| {
-            let held = held(q, |t| terms.context.binary_search(&t).is_ok() && index.doc_freq[t as usize] <= DISTINCTIVE_DOCS);
+            let held = held(q, |t| index.doc_freq[t as usize] <= DISTINCTIVE_DOCS && index.in_context(doc, t));
             q.weight * held
         })
         .sum::<f64>()

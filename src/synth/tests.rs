@@ -1,0 +1,95 @@
+//! Tests of the generator: determinism, shape, and that its output passes `verbatim check`.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::*;
+use crate::knowledge::{check, load};
+use crate::matcher::MatcherConfig;
+
+fn config(entries: usize, seed: u64) -> SynthConfig {
+    SynthConfig {
+        entries,
+        seed,
+        questions_per_kind: 25,
+    }
+}
+
+#[test]
+fn same_seed_same_output_and_another_seed_differs() {
+    let (a, b, c) = (
+        generate(&config(300, 1)),
+        generate(&config(300, 1)),
+        generate(&config(300, 2)),
+    );
+    assert_eq!(a.files(), b.files());
+    assert_eq!(a.questions, b.questions);
+    assert_ne!(a.files(), c.files());
+}
+
+#[test]
+fn vocabulary_and_entries_have_the_promised_shape() {
+    let s = generate(&config(400, 3));
+    let distinct: HashSet<&String> = s.vocab.words.iter().chain(&s.vocab.reserved).collect();
+    assert!(distinct.len() >= 20_000);
+    for e in &s.entries {
+        assert!((2..=5).contains(&e.phrasings.len()), "{}", e.id);
+        let words = e.quote.split_whitespace().count();
+        assert!((15..=60).contains(&words), "{}: {words} words", e.id);
+    }
+    let with_speaker = s.entries.iter().filter(|e| e.speaker.is_some()).count();
+    let speakers: HashSet<usize> = s.entries.iter().filter_map(|e| e.speaker).collect();
+    assert!(speakers.len() < with_speaker, "speakers are reused");
+    for kind in Kind::ALL {
+        assert_eq!(s.questions.iter().filter(|q| q.kind == kind).count(), 25);
+    }
+    assert!(
+        s.questions
+            .iter()
+            .all(|q| (q.kind == Kind::OutOfScope) == q.entry.is_none())
+    );
+}
+
+#[test]
+fn generated_knowledge_passes_the_checks_at_1k() {
+    let s = generate(&config(1_000, 7));
+    let files = s.files();
+    let knowledge: Vec<load::KnowledgeFile> = files
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|x| x == "toml"))
+        .map(|(p, text)| load::KnowledgeFile {
+            path: p.clone(),
+            text: text.clone(),
+        })
+        .collect();
+    let read = |path: &Path| {
+        files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, t)| t.clone())
+            .ok_or_else(|| std::io::Error::other("missing"))
+    };
+    let mut loaded = load::load(&knowledge, &read);
+    let diagnostics = check::check(&mut loaded, &MatcherConfig::default());
+    let errors: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} errors, first: {:?}",
+        errors.len(),
+        errors.first()
+    );
+    assert_eq!(loaded.knowledge.entries.len(), 1_000);
+}
+
+#[test]
+fn typo_questions_differ_from_their_phrasing() {
+    let s = generate(&config(200, 4));
+    for q in s.questions.iter().filter(|q| q.kind == Kind::Typo) {
+        let e = &s.entries[q.entry.unwrap()];
+        assert!(!e.phrasings.contains(&q.text), "{}", q.text);
+    }
+}
