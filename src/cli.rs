@@ -1,5 +1,8 @@
 //! The command line: clap definitions (their doc comments are the `--help` text) and the offline commands
-//! `ask`, `chat` and `check`. `run` hands over to the Matrix bot.
+//! `ask`, `chat` and `check`; the curation commands `draft` and `review` are in [`curate`]. `run` hands over
+//! to the Matrix bot.
+
+mod curate;
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -34,6 +37,10 @@ pub enum Command {
         /// Also print the five best-scoring entries and their scores to standard error (for curators).
         #[arg(long)]
         explain: bool,
+        /// Append each question that gets no answer (outcome none or suggest) to this JSONL file, as the bot
+        /// does with `[curation] log_unanswered = true`; read it back with `verbatim review --log PATH`.
+        #[arg(long, value_name = "PATH")]
+        log_unanswered: Option<PathBuf>,
         /// The question (several words are joined). Without it, questions are read from standard input, one
         /// per line, and answered in order.
         question: Vec<String>,
@@ -50,6 +57,12 @@ pub enum Command {
         /// Knowledge files or directories [default: the shipped knowledge/, as compiled in].
         paths: Vec<PathBuf>,
     },
+    /// Draft a knowledge file from a plain-text report and print it (TOML) to standard output: entries for
+    /// the title, date, captions and every sentence, speakers with their capacities, and question phrasings
+    /// marked `# review:` for a curator to edit.
+    Draft(curate::DraftArgs),
+    /// Group the logged unanswered questions, show the nearest entries of each group and a phrasing to add.
+    Review(curate::ReviewArgs),
 }
 
 #[derive(Debug, Args)]
@@ -107,16 +120,26 @@ impl KnowledgeArgs {
 /// Runs an offline command.
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Ask { knowledge, json, explain, question } => ask(&knowledge.engine()?, json, explain, &question),
+        Command::Ask { knowledge, json, explain, log_unanswered, question } => {
+            ask(&knowledge.engine()?, json, explain, log_unanswered.as_deref(), &question)
+        }
         Command::Chat { knowledge } => chat(&knowledge.engine()?),
         Command::Check { thresholds, paths } => check_files(&thresholds.config()?, &paths),
+        Command::Draft(args) => curate::draft(&args),
+        Command::Review(args) => curate::review(&args),
     }
 }
 
-fn ask(engine: &Engine, json: bool, explain: bool, question: &[String]) -> anyhow::Result<ExitCode> {
+fn ask(engine: &Engine, json: bool, explain: bool, log: Option<&std::path::Path>, question: &[String]) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let answer = |q: &str, out: &mut dyn Write| -> anyhow::Result<()> {
         let reply = engine.ask(q);
+        if let Some(path) = log {
+            if let Some(record) = verbatim::curation::UnansweredRecord::for_reply(engine, &reply, None, None) {
+                verbatim::curation::append_unanswered(path, &record)
+                    .with_context(|| format!("appending to the unanswered log {}", path.display()))?;
+            }
+        }
         if explain {
             for (entry, phrasing, score) in engine.explain(q, 5) {
                 eprintln!("  {score:.3}  {entry}  (\"{phrasing}\")");

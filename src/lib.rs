@@ -8,6 +8,8 @@
 //!   rendering of replies as plain text, HTML and JSON for every front end;
 //! - [`config`]: the bot's TOML configuration (plain data; no Matrix types);
 //! - [`bot`]: the Matrix front end (the only module that uses `matrix_sdk`);
+//! - [`draft`]: drafting a knowledge file from a plain-text report (`verbatim draft`);
+//! - [`curation`]: the log of unanswered questions and its review (`verbatim review`);
 //! - `cli` (in the binary): the command line.
 //!
 //! [`diagnostic`] is the shared shape of every problem reported about an input file.
@@ -15,6 +17,8 @@
 pub mod answer;
 pub mod bot;
 pub mod config;
+pub mod curation;
 pub mod diagnostic;
+pub mod draft;
 pub mod knowledge;
 pub mod matcher;
