@@ -14,7 +14,7 @@ use crate::answer::Engine;
 use crate::matcher::normalize::{fold, terms};
 
 /// Jaccard similarity at which two questions count as the same question.
-pub const SIMILARITY: f64 = 0.5;
+pub const SIMILARITY: f64 = 0.4;
 
 /// A group of similar unanswered questions.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +29,8 @@ pub struct Group {
     pub suggestion: String,
 }
 
-/// Jaccard similarity of two term sets (1 for two empty sets).
+/// Jaccard similarity of two term sets (1 for two empty sets); two terms count as the same when one is a
+/// prefix of the other of at least four letters ("produc" and "product").
 ///
 /// ```
 /// use std::collections::BTreeSet;
@@ -37,14 +38,29 @@ pub struct Group {
 /// let a: BTreeSet<String> = ["mayor", "exampl"].map(String::from).into();
 /// let b: BTreeSet<String> = ["mayor"].map(String::from).into();
 /// assert_eq!(jaccard(&a, &b), 0.5);
+/// let c: BTreeSet<String> = ["product"].map(String::from).into();
+/// let d: BTreeSet<String> = ["produc"].map(String::from).into();
+/// assert_eq!(jaccard(&c, &d), 1.0);
 /// ```
 pub fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
-    let union = a.union(b).count();
-    if union == 0 {
-        1.0
-    } else {
-        a.intersection(b).count() as f64 / union as f64
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
     }
+    let same = |x: &String, y: &String| {
+        x == y
+            || (x.len().min(y.len()) >= 4
+                && (x.starts_with(y.as_str()) || y.starts_with(x.as_str())))
+    };
+    let shared = a.iter().filter(|x| b.iter().any(|y| same(x, y))).count();
+    shared as f64 / (a.len() + b.len() - shared) as f64
+}
+
+/// The terms a question is grouped by: its normalized terms, without words of quantity ("many", "much").
+fn term_set(question: &str) -> BTreeSet<String> {
+    terms(question)
+        .into_iter()
+        .filter(|t| !matches!(t.as_str(), "mani" | "much"))
+        .collect()
 }
 
 /// Clusters questions greedily; returns groups of indexes into `questions`, largest first (ties: first
@@ -56,10 +72,7 @@ pub fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
 /// assert_eq!(cluster(&q), vec![vec![0, 1, 3], vec![2]]);
 /// ```
 pub fn cluster<S: AsRef<str>>(questions: &[S]) -> Vec<Vec<usize>> {
-    let sets: Vec<BTreeSet<String>> = questions
-        .iter()
-        .map(|q| terms(q.as_ref()).into_iter().collect())
-        .collect();
+    let sets: Vec<BTreeSet<String>> = questions.iter().map(|q| term_set(q.as_ref())).collect();
     let keys: Vec<String> = questions
         .iter()
         .map(|q| {
@@ -90,10 +103,7 @@ pub fn cluster<S: AsRef<str>>(questions: &[S]) -> Vec<Vec<usize>> {
 
 /// Groups the questions and describes each group; `engine` (the knowledge in use) gives the nearest entries.
 pub fn review<S: AsRef<str>>(questions: &[S], engine: Option<&Engine>) -> Vec<Group> {
-    let sets: Vec<BTreeSet<String>> = questions
-        .iter()
-        .map(|q| terms(q.as_ref()).into_iter().collect())
-        .collect();
+    let sets: Vec<BTreeSet<String>> = questions.iter().map(|q| term_set(q.as_ref())).collect();
     cluster(questions)
         .into_iter()
         .map(|members| {

@@ -202,7 +202,12 @@ fn roles(speaker: &DraftSpeaker, all: &[DraftSpeaker], out: &mut Vec<String>) {
         }
         out.push(format!("Who is the {role}?"));
     }
-    out.push(format!("What is {}'s position?", speaker.name));
+    let possessive = if speaker.name.ends_with('s') {
+        "'"
+    } else {
+        "'s"
+    };
+    out.push(format!("What is {}{possessive} position?", speaker.name));
 }
 
 /// "Where is X based?" from "X, which is based in Y".
@@ -268,8 +273,16 @@ fn modal_questions(clause: &str, main_subject: Option<&str>, out: &mut Vec<Strin
                     .iter()
                     .rposition(|w| !is_capitalized(w))
                     .map_or(0, |k| k + 1);
+                let determined = i >= 2
+                    && matches!(
+                        words[i - 2].to_lowercase().as_str(),
+                        "the" | "this" | "our" | "its"
+                    )
+                    && words[i - 1].chars().all(char::is_alphabetic);
                 let subject = if start < i {
                     Some(words[start..i].join(" "))
+                } else if determined {
+                    Some(format!("{} {}", words[i - 2].to_lowercase(), words[i - 1]))
                 } else {
                     None
                 };
@@ -282,7 +295,10 @@ fn modal_questions(clause: &str, main_subject: Option<&str>, out: &mut Vec<Strin
             }
         };
         let Some(subject) = subject else { continue };
-        while rest < words.len() && super::topics::is_adverb(&words[rest].to_lowercase()) {
+        let adverb = |w: &str| {
+            super::topics::is_adverb(w) || matches!(w, "also" | "still" | "soon" | "now" | "then")
+        };
+        while rest < words.len() && adverb(&words[rest].to_lowercase()) {
             rest += 1;
         }
         let predicate = predicate(&words[rest..]);

@@ -101,16 +101,17 @@ pub fn split(report: &str) -> Vec<Unit> {
             units.push(unit(line, Kind::Title));
             continue;
         }
-        if !seen_date && line.split_whitespace().count() <= 10 {
-            if let Some(start) = date_line_start(line) {
-                seen_date = true;
-                let before = line[..start].trim();
-                if before.chars().any(|c| !c.is_whitespace()) {
-                    units.push(unit(before, Kind::Furniture));
-                }
-                units.push(unit(line[start..].trim(), Kind::Date));
-                continue;
+        if !seen_date
+            && line.split_whitespace().count() <= 10
+            && let Some(start) = date_line_start(line)
+        {
+            seen_date = true;
+            let before = line[..start].trim();
+            if before.chars().any(|c| !c.is_whitespace()) {
+                units.push(unit(before, Kind::Furniture));
             }
+            units.push(unit(line[start..].trim(), Kind::Date));
+            continue;
         }
         if is_furniture(line) {
             units.push(unit(line, Kind::Furniture));
@@ -150,19 +151,20 @@ pub fn find_date(text: &str) -> Option<String> {
             let is_day =
                 |s: &str| !s.is_empty() && s.len() <= 2 && s.chars().all(|c| c.is_ascii_digit());
             let is_year = |s: &str| s.len() == 4 && s.chars().all(|c| c.is_ascii_digit());
-            if let (Some(d), Some(y)) = (next(1), next(2)) {
-                if is_day(d) && is_year(y) {
-                    let end = tokens[i + 2].0 + y.len();
-                    return Some(text[at..end].to_string());
-                }
+            if let (Some(d), Some(y)) = (next(1), next(2))
+                && is_day(d)
+                && is_year(y)
+            {
+                let end = tokens[i + 2].0 + y.len();
+                return Some(text[at..end].to_string());
             }
             if let (Some(y), Some(&(day_at, d))) =
                 (next(1), i.checked_sub(1).and_then(|k| tokens.get(k)))
+                && is_day(d)
+                && is_year(y)
             {
-                if is_day(d) && is_year(y) {
-                    let end = tokens[i + 1].0 + y.len();
-                    return Some(text[day_at..end].to_string());
-                }
+                let end = tokens[i + 1].0 + y.len();
+                return Some(text[day_at..end].to_string());
             }
         }
     }

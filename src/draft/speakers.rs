@@ -96,7 +96,11 @@ impl Speakers {
     }
 
     fn add(&mut self, name: &str, capacity: Option<&str>, collective: bool) -> (usize, bool) {
-        let mut id = slug(name, 6);
+        let bare = name
+            .strip_prefix("the ")
+            .or_else(|| name.strip_prefix("The "))
+            .unwrap_or(name);
+        let mut id = slug(bare, 6);
         if self.all.iter().any(|s| s.id == id) {
             id = format!("{id}-{}", self.all.len() + 1);
         }

@@ -328,7 +328,7 @@ fn name_run(text: &str) -> Option<(String, usize)> {
             && bare
                 .chars()
                 .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '\u{2019}'));
-        if !(capital || honorific) || (bare.len() == 1 && !honorific) {
+        if !honorific && (!capital || bare.len() == 1) {
             break;
         }
         if !honorific {

@@ -8,8 +8,8 @@ use crate::matcher::normalize::{fold, is_stop_word, stem, words};
 /// Function words that the matcher's stop list keeps but that never make a topic.
 const WEAK: &[&str] = &[
     "well", "only", "not", "which", "while", "because", "however", "such", "last", "greater",
-    "make", "makes", "making", "made", "take", "taking", "way", "continue", "new", "long", "per",
-    "cent", "year", "years",
+    "make", "makes", "making", "made", "take", "taking", "way", "continue", "new", "next", "long",
+    "per", "cent", "year", "years",
 ];
 
 /// Whether a folded word carries no topic: a stop word, a weak word, or an adverb in "-ly".
