@@ -140,6 +140,7 @@ fn review_output_names_count_examples_nearest_and_suggestion() {
     assert!(first.contains("nearest: wang-introduction"), "{text}");
     assert!(first.contains("suggest: add "), "{text}");
     assert!(text.contains("1 of 3 question(s): \"bread\""), "{text}");
+    assert!(text.contains("suggest: no entry is close"), "{text}");
 }
 
 #[test]

@@ -16,6 +16,9 @@ use crate::matcher::normalize::{fold, terms};
 /// Jaccard similarity at which two questions count as the same question.
 pub const SIMILARITY: f64 = 0.4;
 
+/// A nearest entry scoring at least this (the matcher's default suggest threshold) is worth extending.
+pub const CLOSE: f64 = 0.35;
+
 /// A group of similar unanswered questions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
@@ -213,7 +216,11 @@ pub fn render(groups: &[Group], total: usize) -> String {
                 .collect();
             let _ = writeln!(out, "  nearest: {}", near.join(", "));
         }
-        match group.nearest.first() {
+        match group
+            .nearest
+            .first()
+            .filter(|(_, _, score)| *score >= CLOSE)
+        {
             Some((id, _, _)) => {
                 let _ = writeln!(
                     out,
@@ -224,7 +231,7 @@ pub fn render(groups: &[Group], total: usize) -> String {
             None => {
                 let _ = writeln!(
                     out,
-                    "  suggest: if a report answers it, add an entry with the phrasing \"{}\"",
+                    "  suggest: no entry is close; if a report answers it, add an entry with the phrasing \"{}\"",
                     group.suggestion
                 );
             }

@@ -7,6 +7,8 @@
 //! their own entry ([`settle`]); and writes a knowledge file with every generated field marked for review
 //! ([`writer`]). The result passes `verbatim check` without errors; a curator then edits it.
 
+pub mod clauses;
+pub mod names;
 pub mod phrasings;
 pub mod sentences;
 pub mod settle;
