@@ -1,5 +1,8 @@
 //! The command line: clap definitions (their doc comments are the `--help` text) and the offline commands
-//! `ask`, `chat`, `check` and `bench`. `run` hands over to the Matrix bot.
+//! `ask`, `chat`, `check` and `bench`; the curation commands `draft` and `review` are in [`curate`]. `run`
+//! hands over to the Matrix bot.
+
+mod curate;
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -34,6 +37,10 @@ pub enum Command {
         /// Also print the five best-scoring entries and their scores to standard error (for curators).
         #[arg(long)]
         explain: bool,
+        /// Append each question that gets no answer (outcome none or suggest) to this JSONL file, as the bot
+        /// does with `[curation] log_unanswered = true`; read it back with `verbatim review --log PATH`.
+        #[arg(long, value_name = "PATH")]
+        log_unanswered: Option<PathBuf>,
         /// The question (several words are joined). Without it, questions are read from standard input, one
         /// per line, and answered in order.
         question: Vec<String>,
@@ -56,6 +63,12 @@ pub enum Command {
         /// Knowledge files or directories [default: the shipped knowledge/, as compiled in].
         paths: Vec<PathBuf>,
     },
+    /// Draft a knowledge file from a plain-text report and print it (TOML) to standard output: entries for
+    /// the title, date, captions and every sentence, speakers with their capacities, and question phrasings
+    /// marked `# review:` for a curator to edit.
+    Draft(curate::DraftArgs),
+    /// Group the logged unanswered questions, show the nearest entries of each group and a phrasing to add.
+    Review(curate::ReviewArgs),
     /// Benchmark the matcher on synthetic knowledge of several sizes against a naive baseline and print
     /// markdown tables (build with --release). With --generate, only write synthetic knowledge.
     Bench(BenchArgs),
@@ -145,11 +158,15 @@ impl KnowledgeArgs {
 /// Runs an offline command.
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Ask { knowledge, json, explain, question } => ask(&knowledge.engine()?, json, explain, &question),
+        Command::Ask { knowledge, json, explain, log_unanswered, question } => {
+            ask(&knowledge.engine()?, json, explain, log_unanswered.as_deref(), &question)
+        }
         Command::Chat { knowledge } => chat(&knowledge.engine()?),
         Command::Check { thresholds, paths } => check_files(&thresholds.config()?, &paths),
         Command::Run { config } => run_bot(&config),
         Command::Bench(args) => bench(&args),
+        Command::Draft(args) => curate::draft(&args),
+        Command::Review(args) => curate::review(&args),
     }
 }
 
@@ -205,10 +222,16 @@ fn bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn ask(engine: &Engine, json: bool, explain: bool, question: &[String]) -> anyhow::Result<ExitCode> {
+fn ask(engine: &Engine, json: bool, explain: bool, log: Option<&std::path::Path>, question: &[String]) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let answer = |q: &str, out: &mut dyn Write| -> anyhow::Result<()> {
         let reply = engine.ask(q);
+        if let Some(path) = log {
+            if let Some(record) = verbatim::curation::UnansweredRecord::for_reply(engine, &reply, None, None) {
+                verbatim::curation::append_unanswered(path, &record)
+                    .with_context(|| format!("appending to the unanswered log {}", path.display()))?;
+            }
+        }
         if explain {
             for (entry, phrasing, score) in engine.explain(q, 5) {
                 eprintln!("  {score:.3}  {entry}  (\"{phrasing}\")");

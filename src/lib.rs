@@ -8,6 +8,8 @@
 //!   rendering of replies as plain text, HTML and JSON for every front end;
 //! - [`config`]: the bot's TOML configuration (plain data; no Matrix types);
 //! - [`bot`]: the Matrix front end (the only module that uses `matrix_sdk`);
+//! - [`draft`]: drafting a knowledge file from a plain-text report (`verbatim draft`);
+//! - [`curation`]: the log of unanswered questions and its review (`verbatim review`);
 //! - `cli` (in the binary): the command line.
 //!
 //! [`synth`] generates synthetic knowledge and questions, and [`bench`] measures speed, memory and accuracy
@@ -19,7 +21,9 @@ pub mod answer;
 pub mod bench;
 pub mod bot;
 pub mod config;
+pub mod curation;
 pub mod diagnostic;
+pub mod draft;
 pub mod knowledge;
 pub mod matcher;
 pub mod synth;

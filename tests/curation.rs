@@ -1,0 +1,178 @@
+//! The unanswered-question log and `verbatim review`: records written by `ask --log-unanswered`, grouping
+//! of similar questions, and the review's output.
+
+use std::process::{Command, Output, Stdio};
+
+use verbatim::answer::Engine;
+use verbatim::curation::review::{cluster, render, review};
+use verbatim::curation::{UnansweredRecord, append_unanswered, read_log};
+use verbatim::matcher::MatcherConfig;
+
+fn verbatim(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_verbatim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn ask_logs_only_unanswered_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("unanswered.jsonl");
+    let questions = "Who is Zhou Yunjie?\nHow do I bake bread?\nWhat is Haier's market share?\n";
+    let out = verbatim(
+        &["ask", "--json", "--log-unanswered", log.to_str().unwrap()],
+        questions,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines[0]["text"], "How do I bake bread?");
+    assert_eq!(lines[0]["outcome"], "none");
+    assert!(lines[0]["room"].is_null());
+    assert!(
+        lines[0].get("user").is_none(),
+        "no user ids unless configured"
+    );
+    assert_eq!(lines[1]["text"], "What is Haier's market share?");
+    assert!(lines[1]["best_entry"].is_string());
+    let time = lines[0]["time"].as_str().unwrap();
+    assert!(
+        time.len() == 20 && time.ends_with('Z') && time.as_bytes()[10] == b'T',
+        "{time}"
+    );
+}
+
+#[test]
+fn records_round_trip_and_user_is_optional() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.jsonl");
+    let (engine, _) = Engine::load(&[], MatcherConfig::default()).unwrap();
+    let reply = engine.ask("What is the coal output of Shandong?");
+    let record = UnansweredRecord::for_reply(
+        &engine,
+        &reply,
+        Some("!room:example.org"),
+        Some("@ann:example.org"),
+    )
+    .unwrap();
+    append_unanswered(&path, &record).unwrap();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, b"not json\n"))
+        .unwrap();
+    let (records, skipped) = read_log(&path).unwrap();
+    assert_eq!((records, skipped), (vec![record], 1));
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("\"user\":\"@ann:example.org\"")
+    );
+}
+
+#[test]
+fn similar_questions_group_together_largest_first() {
+    let questions = [
+        "How many cars does Weifang produce?",
+        "what's the population of zibo",
+        "Weifang car production numbers",
+        "how many cars are produced in Weifang",
+        "Zibo population?",
+        "hi",
+        "HI",
+    ];
+    let groups = cluster(&questions);
+    assert_eq!(groups, vec![vec![0, 2, 3], vec![1, 4], vec![5, 6]]);
+    let (engine, _) = Engine::load(&[], MatcherConfig::default()).unwrap();
+    let reviewed = review(&questions, Some(&engine));
+    assert_eq!(reviewed[0].count, 3);
+    assert_eq!(reviewed[0].examples.len(), 3);
+    assert!(
+        reviewed[0].suggestion.contains("Weifang"),
+        "{:?}",
+        reviewed[0]
+    );
+    assert!(
+        reviewed[0]
+            .nearest
+            .iter()
+            .any(|(id, _, _)| id == "weifang-photo"),
+        "{:?}",
+        reviewed[0].nearest
+    );
+    assert!(reviewed[2].nearest.is_empty());
+}
+
+#[test]
+fn review_output_names_count_examples_nearest_and_suggestion() {
+    let (engine, _) = Engine::load(&[], MatcherConfig::default()).unwrap();
+    let text = render(
+        &review(
+            &["zibo population", "What is the population of Zibo", "bread"],
+            Some(&engine),
+        ),
+        3,
+    );
+    let first = text.split("\n\n").next().unwrap();
+    assert!(first.starts_with("2 of 3 question(s): "), "{text}");
+    assert!(first.contains("examples: "), "{text}");
+    assert!(first.contains("nearest: wang-introduction"), "{text}");
+    assert!(first.contains("suggest: add "), "{text}");
+    assert!(text.contains("1 of 3 question(s): \"bread\""), "{text}");
+    assert!(text.contains("suggest: no entry is close"), "{text}");
+}
+
+#[test]
+fn cli_review_reads_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("unanswered.jsonl");
+    let questions =
+        "How many cars does Weifang produce?\nhow many cars are made in weifang\nbake bread\n";
+    assert!(
+        verbatim(
+            &["ask", "--log-unanswered", log.to_str().unwrap()],
+            questions
+        )
+        .status
+        .success()
+    );
+    let out = verbatim(&["review", "--log", log.to_str().unwrap()], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("2 of 3 question(s): "), "{text}");
+    let out = verbatim(
+        &[
+            "review",
+            "--log",
+            dir.path().join("missing.jsonl").to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reading the unanswered log"));
+}
