@@ -10,11 +10,22 @@ fn main() {
     let mut files = Vec::new();
     collect(&root.join("knowledge"), &mut files);
     files.sort();
-    let mut out = String::from("/// The shipped knowledge files and sources: (path relative to the crate root, contents).\npub static BUILTIN_FILES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// The shipped knowledge files and sources: (path relative to the crate root, contents).\npub static BUILTIN_FILES: &[(&str, &str)] = &[\n",
+    );
     for file in files {
-        let relative = file.strip_prefix(root).expect("under the crate root").to_string_lossy().replace('\\', "/");
+        let relative = file
+            .strip_prefix(root)
+            .expect("under the crate root")
+            .to_string_lossy()
+            .replace('\\', "/");
         println!("cargo:rerun-if-changed={}", file.display());
-        writeln!(out, "    ({relative:?}, include_str!({:?})),", file.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({relative:?}, include_str!({:?})),",
+            file.display().to_string()
+        )
+        .unwrap();
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("builtin_knowledge.rs");
@@ -22,7 +33,9 @@ fn main() {
 }
 
 fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

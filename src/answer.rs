@@ -84,20 +84,38 @@ impl Engine {
     /// assert_eq!(reply.outcome, Outcome::Answer);
     /// assert!(reply.quoted.unwrap().source.contains("Haier Group"));
     /// ```
-    pub fn load(paths: &[PathBuf], config: MatcherConfig) -> Result<(Engine, Vec<Diagnostic>), InvalidKnowledge> {
-        let mut loaded = if paths.is_empty() { builtin::load_builtin() } else { load::load_paths(paths) };
+    pub fn load(
+        paths: &[PathBuf],
+        config: MatcherConfig,
+    ) -> Result<(Engine, Vec<Diagnostic>), InvalidKnowledge> {
+        let mut loaded = if paths.is_empty() {
+            builtin::load_builtin()
+        } else {
+            load::load_paths(paths)
+        };
         let matcher = Matcher::new(&loaded.knowledge.documents(), config);
         let diagnostics = check::check_with(&mut loaded, &matcher);
         if diagnostics.iter().any(Diagnostic::is_error) || loaded.knowledge.entries.is_empty() {
             return Err(InvalidKnowledge(diagnostics));
         }
-        Ok((Engine { knowledge: loaded.knowledge, matcher, help_command: "!help".to_string() }, diagnostics))
+        Ok((
+            Engine {
+                knowledge: loaded.knowledge,
+                matcher,
+                help_command: "!help".to_string(),
+            },
+            diagnostics,
+        ))
     }
 
     /// An engine over already validated knowledge.
     pub fn new(knowledge: Knowledge, config: MatcherConfig) -> Engine {
         let matcher = Matcher::new(&knowledge.documents(), config);
-        Engine { knowledge, matcher, help_command: "!help".to_string() }
+        Engine {
+            knowledge,
+            matcher,
+            help_command: "!help".to_string(),
+        }
     }
 
     /// Sets the command that replies mention for help (default `!help`).
@@ -134,7 +152,16 @@ impl Engine {
     pub fn explain(&self, question: &str, limit: usize) -> Vec<(String, String, f64)> {
         let entries = &self.knowledge.entries;
         let found = self.matcher.explain(question, limit);
-        found.into_iter().map(|s| (entries[s.doc].id.clone(), entries[s.doc].phrasings[s.phrasing].clone(), s.score)).collect()
+        found
+            .into_iter()
+            .map(|s| {
+                (
+                    entries[s.doc].id.clone(),
+                    entries[s.doc].phrasings[s.phrasing].clone(),
+                    s.score,
+                )
+            })
+            .collect()
     }
 
     fn quoted(&self, doc: usize) -> Quoted {
@@ -178,17 +205,41 @@ impl Engine {
 
     /// The help message: what verbatim knows and how to ask.
     pub fn help(&self, how_to_ask: &str) -> Rendered {
-        let mut plain = String::from("I answer questions with verbatim quotes from these reports:\n");
-        let mut html = String::from("<p>I answer questions with verbatim quotes from these reports:</p>\n<ul>\n");
+        let mut plain =
+            String::from("I answer questions with verbatim quotes from these reports:\n");
+        let mut html = String::from(
+            "<p>I answer questions with verbatim quotes from these reports:</p>\n<ul>\n",
+        );
         for source in &self.knowledge.sources {
             plain.push_str(&format!("- \"{}\" ({})\n", source.title, source.date));
-            html.push_str(&format!("<li><em>{}</em> ({})</li>\n", escape(&source.title), escape(&source.date)));
+            html.push_str(&format!(
+                "<li><em>{}</em> ({})</li>\n",
+                escape(&source.title),
+                escape(&source.date)
+            ));
         }
         html.push_str("</ul>\n");
-        let examples: Vec<&str> = self.knowledge.entries.iter().filter_map(|e| e.phrasings.first()).map(String::as_str).take(3).collect();
-        plain.push_str(&format!("{how_to_ask}\nFor example: {}", examples.join(" / ")));
-        html.push_str(&format!("<p>{}<br>For example: {}</p>", escape(how_to_ask), escape(&examples.join(" / "))));
-        Rendered { plain: defuse(&plain), html: defuse(&html) }
+        let examples: Vec<&str> = self
+            .knowledge
+            .entries
+            .iter()
+            .filter_map(|e| e.phrasings.first())
+            .map(String::as_str)
+            .take(3)
+            .collect();
+        plain.push_str(&format!(
+            "{how_to_ask}\nFor example: {}",
+            examples.join(" / ")
+        ));
+        html.push_str(&format!(
+            "<p>{}<br>For example: {}</p>",
+            escape(how_to_ask),
+            escape(&examples.join(" / "))
+        ));
+        Rendered {
+            plain: defuse(&plain),
+            html: defuse(&html),
+        }
     }
 
     /// The sources message: each source with its title and date.
@@ -196,8 +247,17 @@ impl Engine {
         let mut plain = String::from("My sources:");
         let mut html = String::from("<p>My sources:</p>\n<ul>\n");
         for source in &self.knowledge.sources {
-            let extra: String = [&source.publisher, &source.url].into_iter().flatten().map(|x| format!(", {x}")).collect();
-            plain.push_str(&format!("\n- \"{}\", {}{extra} ({} entries)", source.title, source.date, self.count(source)));
+            let extra: String = [&source.publisher, &source.url]
+                .into_iter()
+                .flatten()
+                .map(|x| format!(", {x}"))
+                .collect();
+            plain.push_str(&format!(
+                "\n- \"{}\", {}{extra} ({} entries)",
+                source.title,
+                source.date,
+                self.count(source)
+            ));
             html.push_str(&format!(
                 "<li><em>{}</em>, {}{} ({} entries)</li>\n",
                 escape(&source.title),
@@ -207,12 +267,23 @@ impl Engine {
             ));
         }
         html.push_str("</ul>");
-        Rendered { plain: defuse(&plain), html: defuse(&html) }
+        Rendered {
+            plain: defuse(&plain),
+            html: defuse(&html),
+        }
     }
 
     fn count(&self, source: &crate::knowledge::Source) -> usize {
-        let index = self.knowledge.sources.iter().position(|s| std::ptr::eq(s, source));
-        self.knowledge.entries.iter().filter(|e| Some(e.source) == index).count()
+        let index = self
+            .knowledge
+            .sources
+            .iter()
+            .position(|s| std::ptr::eq(s, source));
+        self.knowledge
+            .entries
+            .iter()
+            .filter(|e| Some(e.source) == index)
+            .count()
     }
 }
 
@@ -221,12 +292,16 @@ impl Reply {
     pub fn plain(&self) -> String {
         let text = match (&self.outcome, &self.quoted) {
             (Outcome::Answer, Some(q)) => {
-                let quote: Vec<String> = q.quote.lines().map(|l| format!("> {}", l.trim())).collect();
+                let quote: Vec<String> =
+                    q.quote.lines().map(|l| format!("> {}", l.trim())).collect();
                 format!("{}\n— {}", quote.join("\n"), q.source)
             }
             (Outcome::Suggest, _) => {
                 let list: Vec<String> = self.suggestions.iter().map(|s| format!("- {s}")).collect();
-                format!("I'm not sure I have that. Did you mean:\n{}", list.join("\n"))
+                format!(
+                    "I'm not sure I have that. Did you mean:\n{}",
+                    list.join("\n")
+                )
             }
             _ => self.nothing(),
         };
@@ -237,10 +312,18 @@ impl Reply {
     pub fn html(&self) -> String {
         let html = match (&self.outcome, &self.quoted) {
             (Outcome::Answer, Some(q)) => {
-                format!("<blockquote>{}</blockquote>\n<p>— {}</p>", escape(q.quote.trim()).replace('\n', "<br>"), escape(&q.source))
+                format!(
+                    "<blockquote>{}</blockquote>\n<p>— {}</p>",
+                    escape(q.quote.trim()).replace('\n', "<br>"),
+                    escape(&q.source)
+                )
             }
             (Outcome::Suggest, _) => {
-                let list: String = self.suggestions.iter().map(|s| format!("<li>{}</li>", escape(s))).collect();
+                let list: String = self
+                    .suggestions
+                    .iter()
+                    .map(|s| format!("<li>{}</li>", escape(s)))
+                    .collect();
                 format!("<p>I'm not sure I have that. Did you mean:</p>\n<ul>{list}</ul>")
             }
             _ => format!("<p>{}</p>", escape(&self.nothing())),
@@ -250,11 +333,17 @@ impl Reply {
 
     /// Both renderings.
     pub fn rendered(&self) -> Rendered {
-        Rendered { plain: self.plain(), html: self.html() }
+        Rendered {
+            plain: self.plain(),
+            html: self.html(),
+        }
     }
 
     fn nothing(&self) -> String {
-        format!("Sorry, I found nothing about that in my sources. Send {} to see what I can answer.", self.help_command)
+        format!(
+            "Sorry, I found nothing about that in my sources. Send {} to see what I can answer.",
+            self.help_command
+        )
     }
 
     /// The reply as one JSON object (the format of `verbatim ask --json`).
@@ -308,5 +397,7 @@ pub fn defuse(text: &str) -> String {
 
 fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }

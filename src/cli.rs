@@ -53,7 +53,13 @@ pub enum Command {
     /// Run the Matrix bot until SIGINT or SIGTERM (then finish in-flight replies and exit 0).
     Run {
         /// The configuration file (see config.example.toml).
-        #[arg(long, short = 'c', value_name = "PATH", env = "VERBATIM_CONFIG", default_value = "config.toml")]
+        #[arg(
+            long,
+            short = 'c',
+            value_name = "PATH",
+            env = "VERBATIM_CONFIG",
+            default_value = "config.toml"
+        )]
         config: PathBuf,
     },
     /// Check knowledge files and report every problem as `path:line:col: message`; exits non-zero on errors.
@@ -126,15 +132,26 @@ pub struct Thresholds {
 impl Thresholds {
     /// Validates the flags into a matcher configuration.
     pub fn config(&self) -> anyhow::Result<MatcherConfig> {
-        for (flag, value) in [("--answer-threshold", self.answer_threshold), ("--suggest-threshold", self.suggest_threshold)] {
+        for (flag, value) in [
+            ("--answer-threshold", self.answer_threshold),
+            ("--suggest-threshold", self.suggest_threshold),
+        ] {
             if !(0.0..=1.0).contains(&value) {
                 bail!("{flag} must be between 0 and 1, not {value}");
             }
         }
         if self.suggest_threshold > self.answer_threshold {
-            bail!("--suggest-threshold ({}) must not be above --answer-threshold ({})", self.suggest_threshold, self.answer_threshold);
+            bail!(
+                "--suggest-threshold ({}) must not be above --answer-threshold ({})",
+                self.suggest_threshold,
+                self.answer_threshold
+            );
         }
-        Ok(MatcherConfig { answer_threshold: self.answer_threshold, suggest_threshold: self.suggest_threshold, ..MatcherConfig::default() })
+        Ok(MatcherConfig {
+            answer_threshold: self.answer_threshold,
+            suggest_threshold: self.suggest_threshold,
+            ..MatcherConfig::default()
+        })
     }
 }
 
@@ -149,7 +166,9 @@ impl KnowledgeArgs {
             }
             Err(InvalidKnowledge(diagnostics)) => {
                 print_diagnostics(&mut std::io::stderr(), &diagnostics, false)?;
-                bail!("the knowledge has errors; fix them (see above) or run `verbatim check` on it")
+                bail!(
+                    "the knowledge has errors; fix them (see above) or run `verbatim check` on it"
+                )
             }
         }
     }
@@ -158,9 +177,19 @@ impl KnowledgeArgs {
 /// Runs an offline command.
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Ask { knowledge, json, explain, log_unanswered, question } => {
-            ask(&knowledge.engine()?, json, explain, log_unanswered.as_deref(), &question)
-        }
+        Command::Ask {
+            knowledge,
+            json,
+            explain,
+            log_unanswered,
+            question,
+        } => ask(
+            &knowledge.engine()?,
+            json,
+            explain,
+            log_unanswered.as_deref(),
+            &question,
+        ),
         Command::Chat { knowledge } => chat(&knowledge.engine()?),
         Command::Check { thresholds, paths } => check_files(&thresholds.config()?, &paths),
         Command::Run { config } => run_bot(&config),
@@ -174,7 +203,10 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
 /// synchronous), stopped by SIGINT or SIGTERM.
 fn run_bot(path: &std::path::Path) -> anyhow::Result<ExitCode> {
     let config = verbatim::config::Config::load(path)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
     runtime.block_on(verbatim::bot::run(config, shutdown_signal()))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -200,13 +232,20 @@ fn bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     use verbatim::bench::run;
     if args.child {
         let sample = args.baseline_per_kind.unwrap_or(10);
-        println!("{}", serde_json::to_string(&verbatim::bench::measure(&args.dir, sample)?)?);
+        println!(
+            "{}",
+            serde_json::to_string(&verbatim::bench::measure(&args.dir, sample)?)?
+        );
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(dir) = &args.generate {
         let entries = args.entries.first().copied().unwrap_or(1_000);
         run::generate_into(dir, entries, args.seed, args.questions)?;
-        println!("wrote {entries} entries and {} questions to {}", args.questions * 4, dir.display());
+        println!(
+            "wrote {entries} entries and {} questions to {}",
+            args.questions * 4,
+            dir.display()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let options = run::Options {
@@ -222,14 +261,23 @@ fn bench(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn ask(engine: &Engine, json: bool, explain: bool, log: Option<&std::path::Path>, question: &[String]) -> anyhow::Result<ExitCode> {
+fn ask(
+    engine: &Engine,
+    json: bool,
+    explain: bool,
+    log: Option<&std::path::Path>,
+    question: &[String],
+) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let answer = |q: &str, out: &mut dyn Write| -> anyhow::Result<()> {
         let reply = engine.ask(q);
         if let Some(path) = log {
-            if let Some(record) = verbatim::curation::UnansweredRecord::for_reply(engine, &reply, None, None) {
-                verbatim::curation::append_unanswered(path, &record)
-                    .with_context(|| format!("appending to the unanswered log {}", path.display()))?;
+            if let Some(record) =
+                verbatim::curation::UnansweredRecord::for_reply(engine, &reply, None, None)
+            {
+                verbatim::curation::append_unanswered(path, &record).with_context(|| {
+                    format!("appending to the unanswered log {}", path.display())
+                })?;
             }
         }
         if explain {
@@ -261,8 +309,17 @@ fn ask(engine: &Engine, json: bool, explain: bool, log: Option<&std::path::Path>
 
 fn chat(engine: &Engine) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
-    let sources: Vec<String> = engine.knowledge().sources.iter().map(|s| format!("\"{}\"", s.title)).collect();
-    writeln!(out, "verbatim: ask about {}. Ctrl-D ends.", sources.join(", "))?;
+    let sources: Vec<String> = engine
+        .knowledge()
+        .sources
+        .iter()
+        .map(|s| format!("\"{}\"", s.title))
+        .collect();
+    writeln!(
+        out,
+        "verbatim: ask about {}. Ctrl-D ends.",
+        sources.join(", ")
+    )?;
     let mut lines = std::io::stdin().lock().lines();
     loop {
         write!(out, "> ")?;
@@ -279,7 +336,11 @@ fn chat(engine: &Engine) -> anyhow::Result<ExitCode> {
 }
 
 fn check_files(config: &MatcherConfig, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
-    let mut loaded = if paths.is_empty() { builtin::load_builtin() } else { load::load_paths(paths) };
+    let mut loaded = if paths.is_empty() {
+        builtin::load_builtin()
+    } else {
+        load::load_paths(paths)
+    };
     let diagnostics = check::check(&mut loaded, config);
     let mut out = std::io::stdout().lock();
     print_diagnostics(&mut out, &diagnostics, true)?;
@@ -293,10 +354,18 @@ fn check_files(config: &MatcherConfig, paths: &[PathBuf]) -> anyhow::Result<Exit
         knowledge.sources.len(),
         knowledge.entries.len()
     )?;
-    Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
-fn print_diagnostics(out: &mut dyn Write, diagnostics: &[Diagnostic], warnings: bool) -> std::io::Result<()> {
+fn print_diagnostics(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    warnings: bool,
+) -> std::io::Result<()> {
     for d in diagnostics.iter().filter(|d| warnings || d.is_error()) {
         writeln!(out, "{d}")?;
     }

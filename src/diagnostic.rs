@@ -39,18 +39,41 @@ impl Diagnostic {
     /// assert_eq!((d.line, d.col, d.severity), (2, 1, Severity::Error));
     /// assert_eq!(d.to_string(), "k.toml:2:1: error: bad key");
     /// ```
-    pub fn error(path: impl AsRef<Path>, text: &str, offset: usize, message: impl Into<String>) -> Self {
+    pub fn error(
+        path: impl AsRef<Path>,
+        text: &str,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Self::at(Severity::Error, path, text, offset, message)
     }
 
     /// A warning at the byte `offset` of `text`.
-    pub fn warning(path: impl AsRef<Path>, text: &str, offset: usize, message: impl Into<String>) -> Self {
+    pub fn warning(
+        path: impl AsRef<Path>,
+        text: &str,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Self::at(Severity::Warning, path, text, offset, message)
     }
 
-    fn at(severity: Severity, path: impl AsRef<Path>, text: &str, offset: usize, message: impl Into<String>) -> Self {
+    fn at(
+        severity: Severity,
+        path: impl AsRef<Path>,
+        text: &str,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Self {
         let (line, col) = line_col(text, offset);
-        Diagnostic { path: path.as_ref().to_path_buf(), line, col, severity, message: message.into(), hint: None }
+        Diagnostic {
+            path: path.as_ref().to_path_buf(),
+            line,
+            col,
+            severity,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     /// Adds a hint.
@@ -71,7 +94,14 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {severity}: {}", self.path.display(), self.line, self.col, self.message)?;
+        write!(
+            f,
+            "{}:{}:{}: {severity}: {}",
+            self.path.display(),
+            self.line,
+            self.col,
+            self.message
+        )?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }

@@ -13,11 +13,16 @@ fn main() -> ExitCode {
     // every non-2xx response (expected 404s included) at error level; the bot reports its own failures, so
     // those lines are off unless RUST_LOG asks for them.
     let default = match args.command {
-        cli::Command::Run { .. } => "warn,verbatim=info,matrix_sdk::http_client=off,matrix_sdk_crypto::backups=error",
+        cli::Command::Run { .. } => {
+            "warn,verbatim=info,matrix_sdk::http_client=off,matrix_sdk_crypto::backups=error"
+        }
         _ => "warn",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
     match cli::run(args.command) {
         Ok(code) => code,
         Err(e) => {

@@ -13,7 +13,12 @@ fn verbatim(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run verbatim");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -26,9 +31,20 @@ fn ask_prints_the_quote_and_its_source() {
     let out = verbatim(&["ask", "who", "chairs", "Jinjing", "Group?"], "");
     assert!(out.status.success());
     let text = stdout(&out);
-    assert!(text.starts_with("> \"If we can build a green energy industry chain"), "{text}");
-    assert!(text.contains("— Wang Gang, a deputy to the National People's Congress and chairman of Jinjing Group"), "{text}");
-    assert!(text.contains("\"Shandong deputies discuss boosting manufacturing strength\", 2023-03-10"), "{text}");
+    assert!(
+        text.starts_with("> \"If we can build a green energy industry chain"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "— Wang Gang, a deputy to the National People's Congress and chairman of Jinjing Group"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"Shandong deputies discuss boosting manufacturing strength\", 2023-03-10"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -47,12 +63,20 @@ fn ask_json_over_stdin_answers_each_line_in_order() {
     let questions = "Who is Hou Yugang?\nHow do I bake bread?\n\nwhat is haier\n";
     let out = verbatim(&["ask", "--json"], questions);
     assert!(out.status.success());
-    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["question"], "Who is Hou Yugang?");
     assert_eq!(lines[0]["outcome"], "answer");
     assert_eq!(lines[0]["entry"], "hou-introduction");
-    assert!(lines[0]["quote"].as_str().unwrap().starts_with("Hou Yugang, a deputy"));
+    assert!(
+        lines[0]["quote"]
+            .as_str()
+            .unwrap()
+            .starts_with("Hou Yugang, a deputy")
+    );
     assert!(lines[0]["source"].as_str().unwrap().contains("2023-03-10"));
     assert_eq!(lines[1]["outcome"], "none");
     assert!(lines[1]["quote"].is_null() && lines[1]["entry"].is_null());
@@ -71,23 +95,50 @@ fn ask_survives_huge_and_junk_questions() {
     let input = format!("{huge}\n🎉🎉🎉\n\u{1}\u{2}\n?!?!\n");
     let out = verbatim(&["ask", "--json"], &input);
     assert!(out.status.success());
-    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 4);
     assert!(lines.iter().all(|l| l["outcome"] == "none"));
 }
 
 #[test]
 fn ask_with_other_knowledge_replaces_the_builtin() {
-    let out = verbatim(&["ask", "--knowledge", "tests/data/knowledge", "how many books are in the library"], "");
+    let out = verbatim(
+        &[
+            "ask",
+            "--knowledge",
+            "tests/data/knowledge",
+            "how many books are in the library",
+        ],
+        "",
+    );
     assert!(out.status.success());
     assert!(stdout(&out).contains("The library holds 12,000 books."));
-    let out = verbatim(&["ask", "--knowledge", "tests/data/knowledge", "who is Hou Yugang"], "");
+    let out = verbatim(
+        &[
+            "ask",
+            "--knowledge",
+            "tests/data/knowledge",
+            "who is Hou Yugang",
+        ],
+        "",
+    );
     assert!(!stdout(&out).contains("Hou Yugang, a deputy"));
 }
 
 #[test]
 fn ask_refuses_broken_knowledge_with_the_errors() {
-    let out = verbatim(&["ask", "--knowledge", "tests/data/broken/changed-quote.toml", "books"], "");
+    let out = verbatim(
+        &[
+            "ask",
+            "--knowledge",
+            "tests/data/broken/changed-quote.toml",
+            "books",
+        ],
+        "",
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("tests/data/broken/changed-quote.toml:18:1: error: entry `books-investment`: the quote is not a verbatim passage"), "{err}");
@@ -97,7 +148,9 @@ fn ask_refuses_broken_knowledge_with_the_errors() {
 fn bad_thresholds_are_rejected() {
     let out = verbatim(&["ask", "--answer-threshold", "1.5", "hi"], "");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--answer-threshold must be between 0 and 1"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--answer-threshold must be between 0 and 1")
+    );
 }
 
 #[test]
@@ -121,13 +174,20 @@ fn check_accepts_the_shipped_knowledge() {
 fn check_errors(fixture: &str) -> Vec<String> {
     let out = verbatim(&["check", fixture], "");
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    stdout(&out).lines().filter(|l| l.contains(": error: ")).map(str::to_string).collect()
+    stdout(&out)
+        .lines()
+        .filter(|l| l.contains(": error: "))
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
 fn check_reports_bad_toml_syntax_with_line_and_column() {
     let errors = check_errors("tests/data/broken/bad-syntax.toml");
-    assert_eq!(errors, ["tests/data/broken/bad-syntax.toml:15:7: error: key with no value, expected `=`"]);
+    assert_eq!(
+        errors,
+        ["tests/data/broken/bad-syntax.toml:15:7: error: key with no value, expected `=`"]
+    );
 }
 
 #[test]
@@ -142,7 +202,9 @@ fn check_reports_a_duplicate_id() {
     let errors = check_errors("tests/data/broken/duplicate-id.toml");
     assert_eq!(
         errors,
-        ["tests/data/broken/duplicate-id.toml:20:1: error: duplicate entry id `opening` (first used at tests/data/broken/duplicate-id.toml:14)"]
+        [
+            "tests/data/broken/duplicate-id.toml:20:1: error: duplicate entry id `opening` (first used at tests/data/broken/duplicate-id.toml:14)"
+        ]
     );
 }
 

@@ -10,34 +10,56 @@ use verbatim::answer::Engine;
 use verbatim::matcher::{MatcherConfig, Outcome};
 
 fn fold(text: &str) -> String {
-    let text = text.to_lowercase().replace(['\u{201c}', '\u{201d}'], "\"").replace(['\u{2018}', '\u{2019}'], "'");
+    let text = text
+        .to_lowercase()
+        .replace(['\u{201c}', '\u{201d}'], "\"")
+        .replace(['\u{2018}', '\u{2019}'], "'");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Accuracy per kind ("in", "out", "near") in percent, printing the misses.
 fn accuracy(path: &str) -> std::collections::HashMap<String, f64> {
-    let (engine, _) = Engine::load(&[], MatcherConfig::default()).expect("shipped knowledge is valid");
+    let (engine, _) =
+        Engine::load(&[], MatcherConfig::default()).expect("shipped knowledge is valid");
     let text = std::fs::read_to_string(path).unwrap();
     let mut totals: std::collections::HashMap<String, (u32, u32)> = Default::default();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let item: serde_json::Value = serde_json::from_str(line).unwrap();
-        let (q, kind) = (item["q"].as_str().unwrap(), item["kind"].as_str().unwrap().to_string());
+        let (q, kind) = (
+            item["q"].as_str().unwrap(),
+            item["kind"].as_str().unwrap().to_string(),
+        );
         let reply = engine.ask(q);
         let answered = reply.outcome == Outcome::Answer;
         let ok = if kind == "in" {
-            let quoted = reply.quoted.as_ref().map(|q| fold(&format!("{} {}", q.quote, q.source))).unwrap_or_default();
-            answered && item["expect"].as_array().unwrap().iter().any(|e| quoted.contains(&fold(e.as_str().unwrap())))
+            let quoted = reply
+                .quoted
+                .as_ref()
+                .map(|q| fold(&format!("{} {}", q.quote, q.source)))
+                .unwrap_or_default();
+            answered
+                && item["expect"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|e| quoted.contains(&fold(e.as_str().unwrap())))
         } else {
             !answered
         };
         if !ok {
-            println!("miss [{kind}] {q:?} -> {:?} {:.3}", reply.outcome, reply.score);
+            println!(
+                "miss [{kind}] {q:?} -> {:?} {:.3}",
+                reply.outcome, reply.score
+            );
         }
         let t = totals.entry(kind).or_default();
         t.0 += ok as u32;
         t.1 += 1;
     }
-    totals.into_iter().map(|(k, (right, all))| (k, 100.0 * right as f64 / all as f64)).collect()
+    totals
+        .into_iter()
+        .map(|(k, (right, all))| (k, 100.0 * right as f64 / all as f64))
+        .collect()
 }
 
 #[test]

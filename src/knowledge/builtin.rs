@@ -16,8 +16,13 @@ include!(concat!(env!("OUT_DIR"), "/builtin_knowledge.rs"));
 pub fn load_builtin() -> Loaded {
     let files: Vec<KnowledgeFile> = BUILTIN_FILES
         .iter()
-        .filter(|(path, _)| path.ends_with(".toml") && Path::new(path).parent() == Some(Path::new("knowledge")))
-        .map(|(path, text)| KnowledgeFile { path: PathBuf::from(path), text: text.to_string() })
+        .filter(|(path, _)| {
+            path.ends_with(".toml") && Path::new(path).parent() == Some(Path::new("knowledge"))
+        })
+        .map(|(path, text)| KnowledgeFile {
+            path: PathBuf::from(path),
+            text: text.to_string(),
+        })
         .collect();
     load(&files, &read_builtin)
 }
@@ -28,7 +33,12 @@ fn read_builtin(path: &Path) -> std::io::Result<String> {
         .iter()
         .find(|(p, _)| Path::new(p) == wanted)
         .map(|(_, text)| text.to_string())
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not among the compiled-in knowledge files"))
+        .ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "not among the compiled-in knowledge files",
+            )
+        })
 }
 
 /// Resolves `.` and `..` components without touching the disk.

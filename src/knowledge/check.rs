@@ -4,8 +4,8 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::matcher::{Matcher, MatcherConfig, Outcome};
 
-use super::load::{Loaded, Position};
 use super::Knowledge;
+use super::load::{Loaded, Position};
 
 /// Runs every check on what [`load`](super::load) read, appending to its diagnostics, and returns the
 /// diagnostics sorted by file and line (errors and warnings mixed, in reading order).
@@ -52,10 +52,10 @@ fn fold_keeping_lines(text: &str) -> String {
                 pending = Some(if c == '\n' { '\n' } else { ' ' });
             }
         } else {
-            if let Some(space) = pending.take() {
-                if !out.is_empty() {
-                    out.push(space);
-                }
+            if let Some(space) = pending.take()
+                && !out.is_empty()
+            {
+                out.push(space);
             }
             out.push(c);
         }
@@ -85,9 +85,19 @@ pub fn verbatim_quotes(loaded: &Loaded) -> Vec<Diagnostic> {
             continue;
         }
         let closest = closest_passage(&source.text, &entry.quote);
-        let message = format!("entry `{}`: the quote is not a verbatim passage of {}", entry.id, source.text_path.display());
-        let hint = format!("the closest passage of the source is: \"{closest}\" (copy it exactly; only white space and curly quotes may differ)");
-        found.push(at.quote.diagnostic(Severity::Error, message).with_hint(hint));
+        let message = format!(
+            "entry `{}`: the quote is not a verbatim passage of {}",
+            entry.id,
+            source.text_path.display()
+        );
+        let hint = format!(
+            "the closest passage of the source is: \"{closest}\" (copy it exactly; only white space and curly quotes may differ)"
+        );
+        found.push(
+            at.quote
+                .diagnostic(Severity::Error, message)
+                .with_hint(hint),
+        );
     }
     found
 }
@@ -100,7 +110,12 @@ fn closest_passage(source: &str, quote: &str) -> String {
     let n = sentences(&quote).len().max(1);
     let mut best = (f64::MIN, String::new());
     for window in all.windows(n.min(all.len()).max(1)) {
-        let candidate = window.iter().map(|(_, s)| *s).collect::<Vec<_>>().join(" ").replace('\n', " ");
+        let candidate = window
+            .iter()
+            .map(|(_, s)| *s)
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace('\n', " ");
         let similarity = strsim::normalized_levenshtein(&candidate, &quote);
         if similarity > best.0 {
             best = (similarity, candidate);
@@ -113,7 +128,10 @@ fn closest_passage(source: &str, quote: &str) -> String {
 /// closing quote or bracket) followed by a space and an upper-case letter, a quote or a bracket; or at a line
 /// break. Abbreviations such as "Jan." do not end a sentence.
 fn sentences(text: &str) -> Vec<(usize, &str)> {
-    const ABBREVIATIONS: &[&str] = &["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr", "mrs", "ms", "dr", "st", "no", "vs", "etc", "co", "inc", "ltd"];
+    const ABBREVIATIONS: &[&str] = &[
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr",
+        "mrs", "ms", "dr", "st", "no", "vs", "etc", "co", "inc", "ltd",
+    ];
     let mut found = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
@@ -121,13 +139,17 @@ fn sentences(text: &str) -> Vec<(usize, &str)> {
         let stop = match c {
             '\n' => Some(i),
             '.' | '?' | '!' | ']' => {
-                let word_start = text[..i].rfind(|c: char| !c.is_alphanumeric()).map_or(0, |j| j + 1);
+                let word_start = text[..i]
+                    .rfind(|c: char| !c.is_alphanumeric())
+                    .map_or(0, |j| j + 1);
                 let word = text[word_start..i].to_lowercase();
                 let mut j = i + 1;
                 while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b']') {
                     j += 1;
                 }
-                let next = text[j..].strip_prefix(' ').and_then(|rest| rest.chars().next());
+                let next = text[j..]
+                    .strip_prefix(' ')
+                    .and_then(|rest| rest.chars().next());
                 let ends = !(c == '.' && ABBREVIATIONS.contains(&word.as_str()))
                     && next.is_some_and(|n| n.is_uppercase() || matches!(n, '"' | '[' | '('));
                 ends.then_some(j)
@@ -159,7 +181,12 @@ pub fn collisions(loaded: &Loaded, matcher: &Matcher) -> Vec<Diagnostic> {
     let knowledge = &loaded.knowledge;
     let config = matcher.config();
     let mut found = Vec::new();
-    for (i, (entry, at)) in knowledge.entries.iter().zip(&loaded.locations.entries).enumerate() {
+    for (i, (entry, at)) in knowledge
+        .entries
+        .iter()
+        .zip(&loaded.locations.entries)
+        .enumerate()
+    {
         for (phrasing, position) in entry.phrasings.iter().zip(&at.phrasings) {
             let result = matcher.find(phrasing);
             let message = match (result.outcome, result.doc) {
@@ -174,7 +201,11 @@ pub fn collisions(loaded: &Loaded, matcher: &Matcher) -> Vec<Diagnostic> {
                 ),
             };
             let hint = "make the phrasing more specific to this entry's quote, or move it to the entry that wins";
-            found.push(position.diagnostic(Severity::Error, message).with_hint(hint));
+            found.push(
+                position
+                    .diagnostic(Severity::Error, message)
+                    .with_hint(hint),
+            );
         }
     }
     found
@@ -187,24 +218,42 @@ pub fn uncovered_sentences(knowledge: &Knowledge) -> Vec<Diagnostic> {
         let lines = fold_keeping_lines(&source.text);
         let folded = lines.replace('\n', " ");
         let mut covered = vec![false; folded.len()];
-        let quotes = knowledge.entries.iter().filter(|e| e.source == index).map(|e| e.quote.as_str());
+        let quotes = knowledge
+            .entries
+            .iter()
+            .filter(|e| e.source == index)
+            .map(|e| e.quote.as_str());
         for passage in quotes.chain(source.skip.iter().map(String::as_str)) {
             let passage = fold_for_quote(passage);
             if passage.is_empty() {
                 continue;
             }
             for (at, _) in folded.match_indices(&passage) {
-                covered[at..at + passage.len()].iter_mut().for_each(|c| *c = true);
+                covered[at..at + passage.len()]
+                    .iter_mut()
+                    .for_each(|c| *c = true);
             }
         }
         for (offset, sentence) in sentences(&lines) {
-            let uncovered = sentence.char_indices().any(|(i, c)| c.is_alphanumeric() && !covered[offset + i]);
+            let uncovered = sentence
+                .char_indices()
+                .any(|(i, c)| c.is_alphanumeric() && !covered[offset + i]);
             if uncovered {
                 let at = original_offset(&source.text, &folded, offset);
-                let position = Position { path: source.text_path.clone(), ..position_in(&source.text, at) };
+                let position = Position {
+                    path: source.text_path.clone(),
+                    ..position_in(&source.text, at)
+                };
                 let message = format!("no entry quotes this sentence: \"{sentence}\"");
-                let hint = format!("add an entry that quotes it to {}, or list it under [source] skip", source.file.display());
-                found.push(position.diagnostic(Severity::Warning, message).with_hint(hint));
+                let hint = format!(
+                    "add an entry that quotes it to {}, or list it under [source] skip",
+                    source.file.display()
+                );
+                found.push(
+                    position
+                        .diagnostic(Severity::Warning, message)
+                        .with_hint(hint),
+                );
             }
         }
     }
@@ -213,13 +262,20 @@ pub fn uncovered_sentences(knowledge: &Knowledge) -> Vec<Diagnostic> {
 
 fn position_in(text: &str, offset: usize) -> Position {
     let (line, col) = crate::diagnostic::line_col(text, offset);
-    Position { path: Default::default(), line, col }
+    Position {
+        path: Default::default(),
+        line,
+        col,
+    }
 }
 
 /// Maps a byte offset in `fold_for_quote(original)` back to the original text, by counting the characters
 /// that are not folded away.
 fn original_offset(original: &str, folded: &str, folded_offset: usize) -> usize {
-    let target = folded[..folded_offset].chars().filter(|c| !c.is_whitespace()).count();
+    let target = folded[..folded_offset]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count();
     let mut seen = 0;
     for (i, c) in original.char_indices() {
         if !c.is_whitespace() {
@@ -238,10 +294,22 @@ mod tests {
 
     #[test]
     fn sentences_keep_abbreviations_and_captions() {
-        let text = "A worker in Weifang, Jan 28, 2023. [Photo/CFP] \"Only so,\" said Hou. Next one.";
+        let text =
+            "A worker in Weifang, Jan 28, 2023. [Photo/CFP] \"Only so,\" said Hou. Next one.";
         let found: Vec<&str> = sentences(text).into_iter().map(|(_, s)| s).collect();
-        assert_eq!(found, ["A worker in Weifang, Jan 28, 2023.", "[Photo/CFP]", "\"Only so,\" said Hou.", "Next one."]);
-        let found: Vec<&str> = sentences("\"Go.\" He went.\nNew line").into_iter().map(|(_, s)| s).collect();
+        assert_eq!(
+            found,
+            [
+                "A worker in Weifang, Jan 28, 2023.",
+                "[Photo/CFP]",
+                "\"Only so,\" said Hou.",
+                "Next one."
+            ]
+        );
+        let found: Vec<&str> = sentences("\"Go.\" He went.\nNew line")
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
         assert_eq!(found, ["\"Go.\"", "He went.", "New line"]);
     }
 
@@ -249,6 +317,9 @@ mod tests {
     fn original_offset_skips_folded_space() {
         let original = "a  b\n\nc";
         let folded = fold_for_quote(original);
-        assert_eq!(original_offset(original, &folded, folded.find('c').unwrap()), 6);
+        assert_eq!(
+            original_offset(original, &folded, folded.find('c').unwrap()),
+            6
+        );
     }
 }

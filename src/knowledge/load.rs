@@ -40,13 +40,28 @@ impl Position {
         let line = lines.partition_point(|&start| start <= offset).max(1);
         let start = lines[line - 1];
         let (_, col) = line_col(&file.text[start..], offset - start);
-        Position { path: file.path.clone(), line, col }
+        Position {
+            path: file.path.clone(),
+            line,
+            col,
+        }
     }
 
     /// A diagnostic at this position.
-    pub fn diagnostic(&self, severity: crate::diagnostic::Severity, message: impl Into<String>) -> Diagnostic {
+    pub fn diagnostic(
+        &self,
+        severity: crate::diagnostic::Severity,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let (line, col) = (self.line, self.col);
-        Diagnostic { path: self.path.clone(), line, col, severity, message: message.into(), hint: None }
+        Diagnostic {
+            path: self.path.clone(),
+            line,
+            col,
+            severity,
+            message: message.into(),
+            hint: None,
+        }
     }
 }
 
@@ -122,15 +137,24 @@ struct RawEntry {
 
 /// Reads knowledge files. `read_source` reads a source's full text given the path written in the knowledge
 /// file joined to the knowledge file's directory.
-pub fn load(files: &[KnowledgeFile], read_source: &dyn Fn(&Path) -> std::io::Result<String>) -> Loaded {
+pub fn load(
+    files: &[KnowledgeFile],
+    read_source: &dyn Fn(&Path) -> std::io::Result<String>,
+) -> Loaded {
     let mut loaded = Loaded::default();
     let mut entry_ids: HashMap<String, Position> = HashMap::new();
     let mut phrasing_owner: HashMap<String, (String, Position)> = HashMap::new();
     let mut source_ids: HashMap<String, Position> = HashMap::new();
     for file in files {
-        let mut reader = FileReader { file, loaded: &mut loaded, lines: line_starts(&file.text) };
+        let mut reader = FileReader {
+            file,
+            loaded: &mut loaded,
+            lines: line_starts(&file.text),
+        };
         let Some(raw) = reader.parse() else { continue };
-        let Some(source) = reader.source(&raw.source, read_source, &mut source_ids) else { continue };
+        let Some(source) = reader.source(&raw.source, read_source, &mut source_ids) else {
+            continue;
+        };
         let speakers = reader.speakers(&raw.speakers);
         for table in &raw.entries {
             if let Some((entry, location)) = reader.entry(table, source, &speakers) {
@@ -156,13 +180,25 @@ pub fn load_paths(paths: &[PathBuf]) -> Loaded {
                         .collect();
                     found.sort();
                     if found.is_empty() {
-                        problems.push(Diagnostic::error(path, "", 0, "no knowledge files (*.toml) in this directory")
-                            .with_hint("add a knowledge file, or name the right directory"));
+                        problems.push(
+                            Diagnostic::error(
+                                path,
+                                "",
+                                0,
+                                "no knowledge files (*.toml) in this directory",
+                            )
+                            .with_hint("add a knowledge file, or name the right directory"),
+                        );
                     }
                     found
                 }
                 Err(e) => {
-                    problems.push(Diagnostic::error(path, "", 0, format!("cannot read directory: {e}")));
+                    problems.push(Diagnostic::error(
+                        path,
+                        "",
+                        0,
+                        format!("cannot read directory: {e}"),
+                    ));
                     Vec::new()
                 }
             }
@@ -194,7 +230,9 @@ struct FileReader<'a> {
 
 /// Byte offsets where the lines of `text` start.
 fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 impl FileReader<'_> {
@@ -203,7 +241,8 @@ impl FileReader<'_> {
     }
 
     fn error(&mut self, offset: usize, message: impl Into<String>, hint: impl Into<String>) {
-        let d = Diagnostic::error(&self.file.path, &self.file.text, offset, message).with_hint(hint);
+        let d =
+            Diagnostic::error(&self.file.path, &self.file.text, offset, message).with_hint(hint);
         self.loaded.diagnostics.push(d);
     }
 
@@ -227,15 +266,22 @@ impl FileReader<'_> {
     }
 
     /// Deserializes one table, reporting a schema error at the offending key when it can be found.
-    fn table<T: for<'de> Deserialize<'de>>(&mut self, table: &Spanned<toml::Value>, what: &str) -> Option<T> {
+    fn table<T: for<'de> Deserialize<'de>>(
+        &mut self,
+        table: &Spanned<toml::Value>,
+        what: &str,
+    ) -> Option<T> {
         match T::deserialize(table.get_ref().clone()) {
             Ok(value) => Some(value),
             Err(e) => {
                 let message = e.to_string().trim().to_string();
                 let key = message.split('`').nth(1).unwrap_or("");
-                let offset = key_offset(&self.file.text, table.span(), key).unwrap_or(table.span().start);
+                let offset =
+                    key_offset(&self.file.text, table.span(), key).unwrap_or(table.span().start);
                 let hint = if message.contains("unknown field") {
-                    format!("remove or rename `{key}`; {what} takes only the keys listed in the README")
+                    format!(
+                        "remove or rename `{key}`; {what} takes only the keys listed in the README"
+                    )
                 } else if message.contains("missing field") {
                     format!("add `{key} = ...` to this {what}")
                 } else {
@@ -247,10 +293,20 @@ impl FileReader<'_> {
         }
     }
 
-    fn non_empty(&mut self, span: std::ops::Range<usize>, key: &str, value: &str, what: &str) -> bool {
+    fn non_empty(
+        &mut self,
+        span: std::ops::Range<usize>,
+        key: &str,
+        value: &str,
+        what: &str,
+    ) -> bool {
         if value.trim().is_empty() {
             let offset = key_offset(&self.file.text, span, key).unwrap_or(0);
-            self.error(offset, format!("{what}: `{key}` is empty"), format!("write the {key}, or remove the {what}"));
+            self.error(
+                offset,
+                format!("{what}: `{key}` is empty"),
+                format!("write the {key}, or remove the {what}"),
+            );
             return false;
         }
         true
@@ -265,22 +321,47 @@ impl FileReader<'_> {
         let raw: RawSource = self.table(table, "[source]")?;
         let span = table.span();
         let mut ok = true;
-        for (key, value) in [("id", &raw.id), ("title", &raw.title), ("date", &raw.date), ("text", &raw.text)] {
+        for (key, value) in [
+            ("id", &raw.id),
+            ("title", &raw.title),
+            ("date", &raw.date),
+            ("text", &raw.text),
+        ] {
             ok &= self.non_empty(span.clone(), key, value, "[source]");
         }
-        let here = self.position(key_offset(&self.file.text, span.clone(), "id").unwrap_or(span.start));
+        let here =
+            self.position(key_offset(&self.file.text, span.clone(), "id").unwrap_or(span.start));
         if let Some(first) = ids.get(&raw.id) {
-            let message = format!("duplicate source id `{}` (first used at {}:{})", raw.id, first.path.display(), first.line);
-            self.error(key_offset(&self.file.text, span.clone(), "id").unwrap_or(0), message, "give each source its own id");
+            let message = format!(
+                "duplicate source id `{}` (first used at {}:{})",
+                raw.id,
+                first.path.display(),
+                first.line
+            );
+            self.error(
+                key_offset(&self.file.text, span.clone(), "id").unwrap_or(0),
+                message,
+                "give each source its own id",
+            );
             ok = false;
         }
-        let text_path = self.file.path.parent().unwrap_or(Path::new("")).join(&raw.text);
+        let text_path = self
+            .file
+            .path
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(&raw.text);
         let text = match read_source(&text_path) {
             Ok(text) => Some(text),
             Err(e) => {
-                let offset = key_offset(&self.file.text, span.clone(), "text").unwrap_or(span.start);
+                let offset =
+                    key_offset(&self.file.text, span.clone(), "text").unwrap_or(span.start);
                 let message = format!("cannot read the source text {}: {e}", text_path.display());
-                self.error(offset, message, "`text` is a path relative to this knowledge file (e.g. sources/report.txt)");
+                self.error(
+                    offset,
+                    message,
+                    "`text` is a path relative to this knowledge file (e.g. sources/report.txt)",
+                );
                 None
             }
         };
@@ -306,7 +387,9 @@ impl FileReader<'_> {
     fn speakers(&mut self, tables: &[Spanned<toml::Value>]) -> HashMap<String, usize> {
         let mut ids = HashMap::new();
         for table in tables {
-            let Some(raw) = self.table::<RawSpeaker>(table, "speaker") else { continue };
+            let Some(raw) = self.table::<RawSpeaker>(table, "speaker") else {
+                continue;
+            };
             let span = table.span();
             let mut ok = self.non_empty(span.clone(), "id", &raw.id, "speaker");
             ok &= self.non_empty(span.clone(), "name", &raw.name, "speaker");
@@ -315,12 +398,20 @@ impl FileReader<'_> {
             }
             if ids.contains_key(&raw.id) {
                 let offset = key_offset(&self.file.text, span, "id").unwrap_or(0);
-                self.error(offset, format!("duplicate speaker id `{}`", raw.id), "give each speaker its own id");
+                self.error(
+                    offset,
+                    format!("duplicate speaker id `{}`", raw.id),
+                    "give each speaker its own id",
+                );
                 ok = false;
             }
             if ok {
                 ids.insert(raw.id.clone(), self.loaded.knowledge.speakers.len());
-                let speaker = Speaker { id: raw.id, name: raw.name, capacity: raw.capacity };
+                let speaker = Speaker {
+                    id: raw.id,
+                    name: raw.name,
+                    capacity: raw.capacity,
+                };
                 self.loaded.knowledge.speakers.push(speaker);
             }
         }
@@ -346,16 +437,29 @@ impl FileReader<'_> {
             phrasings: Vec::new(),
         };
         for phrasing in &raw.phrasings {
-            let offset = text[phrasings_at..].find(phrasing.as_str()).map_or(phrasings_at, |i| phrasings_at + i);
+            let offset = text[phrasings_at..]
+                .find(phrasing.as_str())
+                .map_or(phrasings_at, |i| phrasings_at + i);
             location.phrasings.push(self.position(offset));
             if words(&fold(phrasing), usize::MAX).is_empty() {
-                self.error(offset, format!("{what}: a phrasing has no words"), "write a question a person would type");
+                self.error(
+                    offset,
+                    format!("{what}: a phrasing has no words"),
+                    "write a question a person would type",
+                );
                 ok = false;
             }
         }
         if raw.phrasings.len() < 2 {
-            let message = format!("{what} has {} phrasing(s); at least 2 are needed", raw.phrasings.len());
-            self.error(phrasings_at, message, "add another way a person would ask for this quote");
+            let message = format!(
+                "{what} has {} phrasing(s); at least 2 are needed",
+                raw.phrasings.len()
+            );
+            self.error(
+                phrasings_at,
+                message,
+                "add another way a person would ask for this quote",
+            );
             ok = false;
         }
         let speaker = match &raw.speaker {
@@ -365,7 +469,14 @@ impl FileReader<'_> {
                     let offset = key_offset(text, span.clone(), "speaker").unwrap_or(span.start);
                     let known: Vec<&str> = speakers.keys().map(String::as_str).collect();
                     let message = format!("{what}: unknown speaker `{id}`");
-                    self.error(offset, message, format!("use one of the [[speakers]] ids of this file: {}", known.join(", ")));
+                    self.error(
+                        offset,
+                        message,
+                        format!(
+                            "use one of the [[speakers]] ids of this file: {}",
+                            known.join(", ")
+                        ),
+                    );
                     ok = false;
                     None
                 }
@@ -373,13 +484,24 @@ impl FileReader<'_> {
             None if matches!(raw.voice, Voice::OwnWords | Voice::Reported) => {
                 let offset = key_offset(text, span.clone(), "voice").unwrap_or(span.start);
                 let message = format!("{what}: voice `{}` needs a speaker", raw.voice);
-                self.error(offset, message, "add `speaker = \"<id>\"`, or use voice narrative or caption");
+                self.error(
+                    offset,
+                    message,
+                    "add `speaker = \"<id>\"`, or use voice narrative or caption",
+                );
                 ok = false;
                 None
             }
             None => None,
         };
-        let entry = Entry { id: raw.id, phrasings: raw.phrasings, quote: raw.quote, voice: raw.voice, speaker, source };
+        let entry = Entry {
+            id: raw.id,
+            phrasings: raw.phrasings,
+            quote: raw.quote,
+            voice: raw.voice,
+            speaker,
+            source,
+        };
         ok.then_some((entry, location))
     }
 
@@ -392,9 +514,17 @@ impl FileReader<'_> {
     ) {
         let mut ok = true;
         if let Some(first) = ids.get(&entry.id) {
-            let message = format!("duplicate entry id `{}` (first used at {}:{})", entry.id, first.path.display(), first.line);
+            let message = format!(
+                "duplicate entry id `{}` (first used at {}:{})",
+                entry.id,
+                first.path.display(),
+                first.line
+            );
             self.loaded.diagnostics.push(
-                location.entry.diagnostic(crate::diagnostic::Severity::Error, message).with_hint("give each entry its own id"),
+                location
+                    .entry
+                    .diagnostic(crate::diagnostic::Severity::Error, message)
+                    .with_hint("give each entry its own id"),
             );
             ok = false;
         }
@@ -408,8 +538,12 @@ impl FileReader<'_> {
                         first.path.display(),
                         first.line
                     );
-                    let hint = "a phrasing must ask for one entry only: reword it or remove one copy";
-                    self.loaded.diagnostics.push(at.diagnostic(crate::diagnostic::Severity::Error, message).with_hint(hint));
+                    let hint =
+                        "a phrasing must ask for one entry only: reword it or remove one copy";
+                    self.loaded.diagnostics.push(
+                        at.diagnostic(crate::diagnostic::Severity::Error, message)
+                            .with_hint(hint),
+                    );
                     ok = false;
                 }
                 None => {
@@ -431,17 +565,19 @@ fn key_offset(text: &str, span: std::ops::Range<usize>, key: &str) -> Option<usi
     if key.is_empty() {
         return None;
     }
-    let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let mut offset = start;
     for (n, line) in text[start..].split_inclusive('\n').enumerate() {
         let trimmed = line.trim_start();
         if n > 0 && offset >= span.end && is_table_header(trimmed) {
             return None;
         }
-        if let Some(rest) = trimmed.strip_prefix(key) {
-            if rest.trim_start().starts_with('=') {
-                return Some(offset + (line.len() - trimmed.len()));
-            }
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return Some(offset + (line.len() - trimmed.len()));
         }
         offset += line.len();
     }
@@ -455,5 +591,7 @@ fn is_table_header(line: &str) -> bool {
     line.starts_with('[')
         && line.ends_with(']')
         && !inner.is_empty()
-        && inner.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }

@@ -133,7 +133,11 @@ impl Knowledge {
                     context.extend(speaker.capacity.clone());
                 }
                 let person = entry.speaker.is_some() || entry.voice == Voice::Caption;
-                Document { phrasings: entry.phrasings.clone(), context, person }
+                Document {
+                    phrasings: entry.phrasings.clone(),
+                    context,
+                    person,
+                }
             })
             .collect()
     }

@@ -127,7 +127,10 @@ impl Matcher {
     /// assert_eq!(matcher.find("How do I bake bread?").outcome, Outcome::None);
     /// ```
     pub fn new(documents: &[Document], config: MatcherConfig) -> Matcher {
-        Matcher { index: Index::build(documents), config }
+        Matcher {
+            index: Index::build(documents),
+            config,
+        }
     }
 
     /// The configuration in use.
@@ -153,7 +156,11 @@ impl Matcher {
     /// Finds the document that answers `question`, or says how unsure it is.
     pub fn find(&self, question: &str) -> Match {
         let config = &self.config;
-        let want = Want { k: config.max_suggestions.max(1), floor: config.suggest_threshold, decisive: config.answer_threshold };
+        let want = Want {
+            k: config.max_suggestions.max(1),
+            floor: config.suggest_threshold,
+            decisive: config.answer_threshold,
+        };
         self.decide(self.ranked(question, want))
     }
 
@@ -168,7 +175,14 @@ impl Matcher {
         let words = normalize::words(&normalize::fold(question), MAX_TERMS * 4);
         let terms = self.query_terms(&words);
         let scored = rank::rank(&self.index, &terms, normalize::intent(&words), want);
-        scored.into_iter().map(|s| Suggestion { doc: s.doc, phrasing: s.phrasing, score: s.score }).collect()
+        scored
+            .into_iter()
+            .map(|s| Suggestion {
+                doc: s.doc,
+                phrasing: s.phrasing,
+                score: s.score,
+            })
+            .collect()
     }
 
     /// Drops a leading address: a `!command`, an MXID, or one of the configured names followed by `:` or `,`.
@@ -178,7 +192,11 @@ impl Matcher {
             let first_len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
             let first = &trimmed[..first_len];
             let bare = first.trim_end_matches([':', ',']).trim_start_matches('@');
-            let is_name = self.config.names.iter().any(|n| n.eq_ignore_ascii_case(bare));
+            let is_name = self
+                .config
+                .names
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(bare));
             let is_command = first.starts_with('!') && first.len() > 1;
             let is_mxid = first.starts_with('@') && first.contains(':');
             if first.is_empty() || !(is_name || is_command || is_mxid) {
@@ -195,7 +213,12 @@ impl Matcher {
                 break;
             }
             let stemmed = normalize::stem(word);
-            let mut alternatives: Vec<(index::TermId, f64)> = self.index.term(&stemmed).map(|id| (id, 1.0)).into_iter().collect();
+            let mut alternatives: Vec<(index::TermId, f64)> = self
+                .index
+                .term(&stemmed)
+                .map(|id| (id, 1.0))
+                .into_iter()
+                .collect();
             for synonym in normalize::synonyms(word) {
                 if let Some(id) = self.index.term(&normalize::stem(synonym)) {
                     alternatives.push((id, score::SYNONYM_SIMILARITY));
@@ -213,8 +236,14 @@ impl Matcher {
                     .map(|(id, d)| (id, score::typo_similarity(d, chars)))
                     .collect();
             }
-            if !terms.iter().any(|t| !t.alternatives.is_empty() && t.alternatives == alternatives) {
-                terms.push(QueryTerm { weight: score::weight(&self.index, &alternatives), alternatives });
+            if !terms
+                .iter()
+                .any(|t| !t.alternatives.is_empty() && t.alternatives == alternatives)
+            {
+                terms.push(QueryTerm {
+                    weight: score::weight(&self.index, &alternatives),
+                    alternatives,
+                });
             }
         }
         terms
@@ -223,21 +252,37 @@ impl Matcher {
     fn decide(&self, scored: Vec<Suggestion>) -> Match {
         let best = scored.first().map_or(0.0, |s| s.score);
         if best >= self.config.answer_threshold {
-            return Match { outcome: Outcome::Answer, score: best, doc: Some(scored[0].doc), suggestions: Vec::new() };
+            return Match {
+                outcome: Outcome::Answer,
+                score: best,
+                doc: Some(scored[0].doc),
+                suggestions: Vec::new(),
+            };
         }
         let suggestions: Vec<Suggestion> = scored
             .into_iter()
             .filter(|s| s.score >= self.config.suggest_threshold)
             .take(self.config.max_suggestions)
             .collect();
-        let outcome = if suggestions.is_empty() { Outcome::None } else { Outcome::Suggest };
-        Match { outcome, score: best, doc: None, suggestions }
+        let outcome = if suggestions.is_empty() {
+            Outcome::None
+        } else {
+            Outcome::Suggest
+        };
+        Match {
+            outcome,
+            score: best,
+            doc: None,
+            suggestions,
+        }
     }
 }
 
 /// The first `max` characters of `text`.
 fn truncate(text: &str, max: usize) -> &str {
-    text.char_indices().nth(max).map_or(text, |(i, _)| &text[..i])
+    text.char_indices()
+        .nth(max)
+        .map_or(text, |(i, _)| &text[..i])
 }
 
 #[cfg(test)]
@@ -251,9 +296,24 @@ mod tests {
             person,
         };
         let docs = vec![
-            doc(&["Who is Wang Gang?", "Who chairs Jinjing Group?"], &["Wang Gang, chairman of Jinjing Group, based in Zibo"], true),
-            doc(&["How much did renewable capacity grow?", "renewable energy growth"], &["capacity increased by 25.1 percent"], false),
-            doc(&["When was the report updated?", "publication date"], &["Updated : 2023-03-10"], false),
+            doc(
+                &["Who is Wang Gang?", "Who chairs Jinjing Group?"],
+                &["Wang Gang, chairman of Jinjing Group, based in Zibo"],
+                true,
+            ),
+            doc(
+                &[
+                    "How much did renewable capacity grow?",
+                    "renewable energy growth",
+                ],
+                &["capacity increased by 25.1 percent"],
+                false,
+            ),
+            doc(
+                &["When was the report updated?", "publication date"],
+                &["Updated : 2023-03-10"],
+                false,
+            ),
         ];
         Matcher::new(&docs, MatcherConfig::default())
     }
@@ -268,9 +328,19 @@ mod tests {
     #[test]
     fn tolerates_typos_order_case_and_prefixes() {
         let m = matcher();
-        for q in ["who is wnag gang", "GANG WANG who", "verbatim: who is Wang Gang", "!ask who is wang gang", "@verbatim:example.org who is wang gang"] {
+        for q in [
+            "who is wnag gang",
+            "GANG WANG who",
+            "verbatim: who is Wang Gang",
+            "!ask who is wang gang",
+            "@verbatim:example.org who is wang gang",
+        ] {
             let found = m.find(q);
-            assert_eq!((found.outcome, found.doc), (Outcome::Answer, Some(0)), "{q}");
+            assert_eq!(
+                (found.outcome, found.doc),
+                (Outcome::Answer, Some(0)),
+                "{q}"
+            );
         }
         let found = m.find("what increased by 25.1 percent");
         assert_eq!(found.doc, Some(1));
@@ -281,7 +351,10 @@ mod tests {
         let m = matcher();
         let plain = m.explain("wang gang jinjing", 1)[0].score;
         let when = m.explain("when wang gang jinjing", 1)[0].score;
-        assert!((when - plain * score::INTENT_PENALTY).abs() < 1e-9, "{when} vs {plain}");
+        assert!(
+            (when - plain * score::INTENT_PENALTY).abs() < 1e-9,
+            "{when} vs {plain}"
+        );
     }
 
     #[test]
@@ -296,17 +369,39 @@ mod tests {
     fn nothing_to_match_gives_none() {
         let m = matcher();
         let long = "pollution ".repeat(10_000);
-        for q in ["", "   ", "?!?!", "🎉🎉🎉", "\u{0}\u{1}\u{7f}", "hi there", long.as_str()] {
+        for q in [
+            "",
+            "   ",
+            "?!?!",
+            "🎉🎉🎉",
+            "\u{0}\u{1}\u{7f}",
+            "hi there",
+            long.as_str(),
+        ] {
             let found = m.find(q);
-            assert_eq!(found.outcome, Outcome::None, "{:?}", q.chars().take(20).collect::<String>());
+            assert_eq!(
+                found.outcome,
+                Outcome::None,
+                "{:?}",
+                q.chars().take(20).collect::<String>()
+            );
             assert!(found.score.abs() < 1e-9);
         }
     }
 
     #[test]
     fn suggests_when_unsure() {
-        let config = MatcherConfig { answer_threshold: 0.99, ..MatcherConfig::default() };
-        let m = Matcher::new(&[Document { phrasings: vec!["renewable energy growth".into()], ..Default::default() }], config);
+        let config = MatcherConfig {
+            answer_threshold: 0.99,
+            ..MatcherConfig::default()
+        };
+        let m = Matcher::new(
+            &[Document {
+                phrasings: vec!["renewable energy growth".into()],
+                ..Default::default()
+            }],
+            config,
+        );
         let found = m.find("renewable growth");
         assert_eq!(found.outcome, Outcome::Suggest);
         assert_eq!(found.suggestions.len(), 1);

@@ -19,23 +19,219 @@ static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::
 /// rather than taken from a general-purpose list. Question words ("who", "when", ...) are dropped as terms but
 /// read separately as the question's [`Intent`].
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "above", "accord", "according", "across", "actually", "after", "again", "all", "also", "always",
-    "am", "an", "and", "any", "anybody", "anyone", "anything", "are", "around", "article", "articles", "as", "ask",
-    "at", "basically", "be", "been", "being", "bit", "both", "but", "by", "can", "could", "curious", "currently",
-    "detail", "details", "did", "do", "doc", "document", "does", "doing", "done", "dont", "each", "either", "else",
-    "ever", "every", "everyone", "exactly", "explain", "find", "for", "from", "get", "gets", "getting", "give",
-    "go", "got", "guess", "had", "has", "have", "having", "he", "hello", "her", "here", "hers", "hey", "hi", "him",
-    "his", "how", "i", "if", "in", "info", "information", "interested", "into", "is", "it", "its", "just", "kind",
-    "know", "let", "like", "look", "lot", "lots", "may", "maybe", "me", "mention", "mentioned", "might", "more",
-    "most", "much", "must", "my", "need", "needed", "needs", "news", "no", "of", "ok", "okay", "on", "one", "or",
-    "other", "our", "out", "over", "piece", "please", "pls", "plz", "quote", "really", "regarding", "report",
-    "reports", "s", "said", "say", "saying", "says", "shall", "she", "should", "show", "showing", "shown", "shows",
-    "so", "some", "somebody", "someone", "something", "sort", "specifically", "stories", "story", "talk", "talked",
-    "talking", "talks", "tell", "text", "than", "thank", "thanks", "that", "the", "their", "them", "then", "there",
-    "these", "they", "thing", "things", "think", "thinking", "thinks", "this", "those", "thought", "thx", "to",
-    "together", "told", "too", "up", "us", "very", "wanna", "want", "wants", "was", "way", "ways", "we", "were",
-    "what", "whats", "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "with", "wonder",
-    "wondering", "would", "yes", "you", "your",
+    "a",
+    "about",
+    "above",
+    "accord",
+    "according",
+    "across",
+    "actually",
+    "after",
+    "again",
+    "all",
+    "also",
+    "always",
+    "am",
+    "an",
+    "and",
+    "any",
+    "anybody",
+    "anyone",
+    "anything",
+    "are",
+    "around",
+    "article",
+    "articles",
+    "as",
+    "ask",
+    "at",
+    "basically",
+    "be",
+    "been",
+    "being",
+    "bit",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "curious",
+    "currently",
+    "detail",
+    "details",
+    "did",
+    "do",
+    "doc",
+    "document",
+    "does",
+    "doing",
+    "done",
+    "dont",
+    "each",
+    "either",
+    "else",
+    "ever",
+    "every",
+    "everyone",
+    "exactly",
+    "explain",
+    "find",
+    "for",
+    "from",
+    "get",
+    "gets",
+    "getting",
+    "give",
+    "go",
+    "got",
+    "guess",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "hello",
+    "her",
+    "here",
+    "hers",
+    "hey",
+    "hi",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "info",
+    "information",
+    "interested",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "kind",
+    "know",
+    "let",
+    "like",
+    "look",
+    "lot",
+    "lots",
+    "may",
+    "maybe",
+    "me",
+    "mention",
+    "mentioned",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "need",
+    "needed",
+    "needs",
+    "news",
+    "no",
+    "of",
+    "ok",
+    "okay",
+    "on",
+    "one",
+    "or",
+    "other",
+    "our",
+    "out",
+    "over",
+    "piece",
+    "please",
+    "pls",
+    "plz",
+    "quote",
+    "really",
+    "regarding",
+    "report",
+    "reports",
+    "s",
+    "said",
+    "say",
+    "saying",
+    "says",
+    "shall",
+    "she",
+    "should",
+    "show",
+    "showing",
+    "shown",
+    "shows",
+    "so",
+    "some",
+    "somebody",
+    "someone",
+    "something",
+    "sort",
+    "specifically",
+    "stories",
+    "story",
+    "talk",
+    "talked",
+    "talking",
+    "talks",
+    "tell",
+    "text",
+    "than",
+    "thank",
+    "thanks",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "thing",
+    "things",
+    "think",
+    "thinking",
+    "thinks",
+    "this",
+    "those",
+    "thought",
+    "thx",
+    "to",
+    "together",
+    "told",
+    "too",
+    "up",
+    "us",
+    "very",
+    "wanna",
+    "want",
+    "wants",
+    "was",
+    "way",
+    "ways",
+    "we",
+    "were",
+    "what",
+    "whats",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "wonder",
+    "wondering",
+    "would",
+    "yes",
+    "you",
+    "your",
 ];
 
 /// Words a person may use for a word of the knowledge, tried only when the question's word is not in the
@@ -151,9 +347,10 @@ pub fn words(folded: &str, limit: usize) -> Vec<String> {
     while i < chars.len() && out.len() < limit {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
-        if c.is_alphanumeric() {
-            word.push(c);
-        } else if c == '.' && word.ends_with(|w: char| w.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit()) {
+        let decimal_point = c == '.'
+            && word.ends_with(|w: char| w.is_ascii_digit())
+            && next.is_some_and(|n| n.is_ascii_digit());
+        if c.is_alphanumeric() || decimal_point {
             word.push(c);
         } else if c == '\'' && !word.is_empty() && next.is_some_and(char::is_alphanumeric) {
             let after = chars.get(i + 2).copied();
@@ -207,7 +404,10 @@ pub fn stem(word: &str) -> String {
 /// assert!(verbatim::matcher::normalize::synonyms("pollution").is_empty());
 /// ```
 pub fn synonyms(word: &str) -> &'static [&'static str] {
-    SYNONYMS.iter().find(|(asked, _)| *asked == word).map_or(&[], |(_, meant)| meant)
+    SYNONYMS
+        .iter()
+        .find(|(asked, _)| *asked == word)
+        .map_or(&[], |(_, meant)| meant)
 }
 
 /// The intent of a question, from its folded words.
@@ -223,7 +423,12 @@ pub fn intent(words: &[String]) -> Intent {
     let pairs = words.iter().zip(words.iter().skip(1));
     for (a, b) in pairs {
         match (a.as_str(), b.as_str()) {
-            ("how", "much" | "many" | "old" | "long" | "big" | "large" | "tall" | "far" | "often" | "fast") | ("what", "percent" | "percentage" | "share" | "number") => {
+            (
+                "how",
+                "much" | "many" | "old" | "long" | "big" | "large" | "tall" | "far" | "often"
+                | "fast",
+            )
+            | ("what", "percent" | "percentage" | "share" | "number") => {
                 return Intent::Quantity;
             }
             ("what" | "which", "year" | "date" | "day" | "time" | "month") => return Intent::Time,
@@ -247,7 +452,11 @@ pub fn intent(words: &[String]) -> Intent {
 /// assert_eq!(t, ["hou", "reduc", "pollut"]);
 /// ```
 pub fn terms(text: &str) -> Vec<String> {
-    words(&fold(text), usize::MAX).iter().filter(|w| !is_stop_word(w)).map(|w| stem(w)).collect()
+    words(&fold(text), usize::MAX)
+        .iter()
+        .filter(|w| !is_stop_word(w))
+        .map(|w| stem(w))
+        .collect()
 }
 
 #[cfg(test)]
@@ -256,7 +465,10 @@ mod tests {
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
-        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]), "STOP_WORDS must stay sorted and unique");
+        assert!(
+            STOP_WORDS.windows(2).all(|w| w[0] < w[1]),
+            "STOP_WORDS must stay sorted and unique"
+        );
     }
 
     #[test]

@@ -90,28 +90,51 @@ pub fn upper_bound(coverage: f64) -> f64 {
 
 /// How well `terms` (sorted or not) hold query term `q`: the best similarity of its alternatives in them.
 fn held(q: &QueryTerm, contains: impl Fn(TermId) -> bool) -> f64 {
-    q.alternatives.iter().filter(|&&(t, _)| contains(t)).map(|&(_, s)| s).fold(0.0, f64::max)
+    q.alternatives
+        .iter()
+        .filter(|&&(t, _)| contains(t))
+        .map(|&(_, s)| s)
+        .fold(0.0, f64::max)
 }
 
 /// The score of document `doc` for the question `query` (whose weights sum to `total`).
-pub fn score_doc(index: &Index, query: &[QueryTerm], total: f64, doc: usize, intent: Intent) -> Scored {
+pub fn score_doc(
+    index: &Index,
+    query: &[QueryTerm],
+    total: f64,
+    doc: usize,
+    intent: Intent,
+) -> Scored {
     let terms = &index.docs[doc];
-    let covered: f64 = query.iter().map(|q| q.weight * held(q, |t| index.holds(doc, t))).sum();
+    let covered: f64 = query
+        .iter()
+        .map(|q| q.weight * held(q, |t| index.holds(doc, t)))
+        .sum();
     let coverage = covered / total;
     let (mut fit, mut phrasing) = (0.0, 0);
     for (p, phrasing_terms) in index.phrasings(doc).enumerate() {
-        let found: f64 = query.iter().map(|q| q.weight * held(q, |t| phrasing_terms.contains(&t))).sum();
+        let found: f64 = query
+            .iter()
+            .map(|q| q.weight * held(q, |t| phrasing_terms.contains(&t)))
+            .sum();
         let precision = found / total;
         let own: f64 = phrasing_terms.iter().map(|&t| index.idf[t as usize]).sum();
         let recalled: f64 = phrasing_terms
             .iter()
             .map(|&t| {
-                let best = query.iter().map(|q| held(q, |x| x == t)).fold(0.0, f64::max);
+                let best = query
+                    .iter()
+                    .map(|q| held(q, |x| x == t))
+                    .fold(0.0, f64::max);
                 index.idf[t as usize] * best
             })
             .sum();
         let recall = if own > 0.0 { recalled / own } else { 0.0 };
-        let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
         if f1 > fit {
             (fit, phrasing) = (f1, p);
         }
@@ -119,7 +142,9 @@ pub fn score_doc(index: &Index, query: &[QueryTerm], total: f64, doc: usize, int
     let distinctive: f64 = query
         .iter()
         .map(|q| {
-            let held = held(q, |t| index.doc_freq[t as usize] <= DISTINCTIVE_DOCS && index.in_context(doc, t));
+            let held = held(q, |t| {
+                index.doc_freq[t as usize] <= DISTINCTIVE_DOCS && index.in_context(doc, t)
+            });
             q.weight * held
         })
         .sum::<f64>()
@@ -135,5 +160,9 @@ pub fn score_doc(index: &Index, query: &[QueryTerm], total: f64, doc: usize, int
     if !satisfied {
         score *= INTENT_PENALTY;
     }
-    Scored { doc, phrasing, score: score.clamp(0.0, 1.0) }
+    Scored {
+        doc,
+        phrasing,
+        score: score.clamp(0.0, 1.0),
+    }
 }
