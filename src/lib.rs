@@ -19,6 +19,7 @@
 
 pub mod answer;
 pub mod bench;
+#[cfg(feature = "bot")]
 pub mod bot;
 pub mod config;
 pub mod curation;
