@@ -93,7 +93,7 @@ impl Engine {
         } else {
             load::load_paths(paths)
         };
-        let matcher = Matcher::new(&loaded.knowledge.documents(), config);
+        let matcher = loaded.knowledge.matcher(config);
         let diagnostics = check::check_with(&mut loaded, &matcher);
         if diagnostics.iter().any(Diagnostic::is_error) || loaded.knowledge.entries.is_empty() {
             return Err(InvalidKnowledge(diagnostics));
@@ -110,7 +110,7 @@ impl Engine {
 
     /// An engine over already validated knowledge.
     pub fn new(knowledge: Knowledge, config: MatcherConfig) -> Engine {
-        let matcher = Matcher::new(&knowledge.documents(), config);
+        let matcher = knowledge.matcher(config);
         Engine {
             knowledge,
             matcher,

@@ -271,14 +271,13 @@ fn ask(
     let mut out = std::io::stdout().lock();
     let answer = |q: &str, out: &mut dyn Write| -> anyhow::Result<()> {
         let reply = engine.ask(q);
-        if let Some(path) = log {
-            if let Some(record) =
-                verbatim::curation::UnansweredRecord::for_reply(engine, &reply, None, None)
-            {
-                verbatim::curation::append_unanswered(path, &record).with_context(|| {
-                    format!("appending to the unanswered log {}", path.display())
-                })?;
-            }
+        let unanswered = log.and_then(|path| {
+            verbatim::curation::UnansweredRecord::for_reply(engine, &reply, None, None)
+                .map(|record| (path, record))
+        });
+        if let Some((path, record)) = unanswered {
+            verbatim::curation::append_unanswered(path, &record)
+                .with_context(|| format!("appending to the unanswered log {}", path.display()))?;
         }
         if explain {
             for (entry, phrasing, score) in engine.explain(q, 5) {

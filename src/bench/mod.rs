@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::knowledge::{check, load};
-use crate::matcher::{Matcher, MatcherConfig, Outcome};
+use crate::matcher::{MatcherConfig, Outcome};
 use crate::synth::Kind;
 use baseline::Baseline;
 
@@ -162,8 +162,12 @@ pub fn measure(dir: &Path, baseline_per_kind: usize) -> anyhow::Result<SizeRepor
     let started = Instant::now();
     let mut loaded = load::load_paths(&[dir.join("knowledge")]);
     let load_ms = started.elapsed().as_secs_f64() * 1e3;
+    eprintln!(
+        "bench: loaded in {load_ms:.0} ms, peak RSS {:.0} MiB",
+        peak_rss_mib()
+    );
     let started = Instant::now();
-    let matcher = Matcher::new(&loaded.knowledge.documents(), config.clone());
+    let matcher = loaded.knowledge.matcher(config.clone());
     let index_ms = started.elapsed().as_secs_f64() * 1e3;
     let knowledge = &loaded.knowledge;
     let ids: HashMap<&str, usize> = knowledge
@@ -207,7 +211,7 @@ pub fn measure(dir: &Path, baseline_per_kind: usize) -> anyhow::Result<SizeRepor
     report.mean_us =
         times.iter().map(Duration::as_secs_f64).sum::<f64>() / times.len().max(1) as f64 * 1e6;
     let mut slowest: Vec<(Duration, &Asked)> = times.iter().copied().zip(&questions).collect();
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     for (time, q) in slowest.iter().take(5) {
         eprintln!(
             "bench: slow: {:>8.1} µs  {:<12} {:?}",

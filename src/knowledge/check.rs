@@ -10,7 +10,7 @@ use super::load::{Loaded, Position};
 /// Runs every check on what [`load`](super::load) read, appending to its diagnostics, and returns the
 /// diagnostics sorted by file and line (errors and warnings mixed, in reading order).
 pub fn check(loaded: &mut Loaded, config: &MatcherConfig) -> Vec<Diagnostic> {
-    let matcher = Matcher::new(&loaded.knowledge.documents(), config.clone());
+    let matcher = loaded.knowledge.matcher(config.clone());
     check_with(loaded, &matcher)
 }
 
@@ -79,9 +79,12 @@ pub fn is_verbatim(source: &str, quote: &str) -> bool {
 pub fn verbatim_quotes(loaded: &Loaded) -> Vec<Diagnostic> {
     let knowledge = &loaded.knowledge;
     let mut found = Vec::new();
+    let mut folded: Vec<Option<String>> = vec![None; knowledge.sources.len()];
     for (entry, at) in knowledge.entries.iter().zip(&loaded.locations.entries) {
         let source = knowledge.source_of(entry);
-        if is_verbatim(&source.text, &entry.quote) {
+        let text = folded[entry.source].get_or_insert_with(|| fold_for_quote(&source.text));
+        let quote = fold_for_quote(&entry.quote);
+        if !quote.is_empty() && text.contains(&quote) {
             continue;
         }
         let closest = closest_passage(&source.text, &entry.quote);
@@ -241,7 +244,7 @@ pub fn uncovered_sentences(knowledge: &Knowledge) -> Vec<Diagnostic> {
             if uncovered {
                 let at = original_offset(&source.text, &folded, offset);
                 let position = Position {
-                    path: source.text_path.clone(),
+                    path: source.text_path.as_path().into(),
                     ..position_in(&source.text, at)
                 };
                 let message = format!("no entry quotes this sentence: \"{sentence}\"");
@@ -263,9 +266,9 @@ pub fn uncovered_sentences(knowledge: &Knowledge) -> Vec<Diagnostic> {
 fn position_in(text: &str, offset: usize) -> Position {
     let (line, col) = crate::diagnostic::line_col(text, offset);
     Position {
-        path: Default::default(),
         line,
         col,
+        ..Position::default()
     }
 }
 

@@ -5,14 +5,16 @@
 //! (`path:line:col`) are kept in [`Locations`] for the deeper checks of [`check`](super::check).
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Entry, Knowledge, Source, Speaker, Voice};
 use crate::diagnostic::{Diagnostic, line_col};
-use crate::matcher::normalize::{fold, words};
+use crate::matcher::normalize::{fold, for_each_word, words};
 
 /// One knowledge file's path and contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,24 +26,35 @@ pub struct KnowledgeFile {
 }
 
 /// A position in a file.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Position {
-    /// The file.
-    pub path: PathBuf,
+    /// The file (shared by every position in it: a large knowledge base has hundreds of thousands).
+    pub path: Arc<Path>,
     /// 1-based line.
     pub line: usize,
     /// 1-based column.
     pub col: usize,
 }
 
+impl Default for Position {
+    fn default() -> Position {
+        Position {
+            path: Arc::from(Path::new("")),
+            line: 0,
+            col: 0,
+        }
+    }
+}
+
 impl Position {
-    /// The position of byte `offset` of `file`, whose line starts are `lines` (see `line_starts`).
-    fn new(file: &KnowledgeFile, lines: &[usize], offset: usize) -> Position {
+    /// The position of byte `offset` of `text` (read from `path`), whose line starts are `lines` (see
+    /// `line_starts`).
+    fn new(path: &Arc<Path>, text: &str, lines: &[usize], offset: usize) -> Position {
         let line = lines.partition_point(|&start| start <= offset).max(1);
         let start = lines[line - 1];
-        let (_, col) = line_col(&file.text[start..], offset - start);
+        let (_, col) = line_col(&text[start..], offset - start);
         Position {
-            path: file.path.clone(),
+            path: path.clone(),
             line,
             col,
         }
@@ -55,7 +68,7 @@ impl Position {
     ) -> Diagnostic {
         let (line, col) = (self.line, self.col);
         Diagnostic {
-            path: self.path.clone(),
+            path: self.path.to_path_buf(),
             line,
             col,
             severity,
@@ -143,13 +156,15 @@ pub fn load(
 ) -> Loaded {
     let mut loaded = Loaded::default();
     let mut entry_ids: HashMap<String, Position> = HashMap::new();
-    let mut phrasing_owner: HashMap<String, (String, Position)> = HashMap::new();
+    let mut phrasing_owner: HashMap<u64, (Arc<str>, Position)> = HashMap::new();
     let mut source_ids: HashMap<String, Position> = HashMap::new();
     for file in files {
+        let (path, lines) = (Arc::from(file.path.as_path()), line_starts(&file.text));
         let mut reader = FileReader {
             file,
             loaded: &mut loaded,
-            lines: line_starts(&file.text),
+            path,
+            lines,
         };
         let Some(raw) = reader.parse() else { continue };
         let Some(source) = reader.source(&raw.source, read_source, &mut source_ids) else {
@@ -224,6 +239,8 @@ pub fn load_paths(paths: &[PathBuf]) -> Loaded {
 struct FileReader<'a> {
     file: &'a KnowledgeFile,
     loaded: &'a mut Loaded,
+    /// The file's path, shared by its positions.
+    path: Arc<Path>,
     /// Byte offsets of the file's line starts, so that a position costs a binary search, not a scan.
     lines: Vec<usize>,
 }
@@ -237,7 +254,12 @@ fn line_starts(text: &str) -> Vec<usize> {
 
 impl FileReader<'_> {
     fn position(&self, offset: usize) -> Position {
-        Position::new(self.file, &self.lines, offset.min(self.file.text.len()))
+        Position::new(
+            &self.path,
+            &self.file.text,
+            &self.lines,
+            offset.min(self.file.text.len()),
+        )
     }
 
     fn error(&mut self, offset: usize, message: impl Into<String>, hint: impl Into<String>) {
@@ -510,7 +532,7 @@ impl FileReader<'_> {
         entry: Entry,
         location: EntryLocation,
         ids: &mut HashMap<String, Position>,
-        phrasings: &mut HashMap<String, (String, Position)>,
+        phrasings: &mut HashMap<u64, (Arc<str>, Position)>,
     ) {
         let mut ok = true;
         if let Some(first) = ids.get(&entry.id) {
@@ -528,8 +550,13 @@ impl FileReader<'_> {
             );
             ok = false;
         }
+        let owner: Arc<str> = entry.id.as_str().into();
         for (phrasing, at) in entry.phrasings.iter().zip(&location.phrasings) {
-            let key = words(&fold(phrasing), usize::MAX).join(" ");
+            // The words, hashed: a 64-bit hash keeps the map small for large knowledge (a false "repeats" would
+            // need a collision, about one chance in 10^8 at a million phrasings).
+            let mut hasher = std::hash::DefaultHasher::new();
+            for_each_word(&fold(phrasing), usize::MAX, |w| (w, ' ').hash(&mut hasher));
+            let key = hasher.finish();
             match phrasings.get(&key) {
                 Some((owner, first)) => {
                     let message = format!(
@@ -547,7 +574,7 @@ impl FileReader<'_> {
                     ok = false;
                 }
                 None => {
-                    phrasings.insert(key, (entry.id.clone(), at.clone()));
+                    phrasings.insert(key, (owner.clone(), at.clone()));
                 }
             }
         }

@@ -21,7 +21,7 @@ pub mod load;
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::matcher::Document;
+use crate::matcher::{Document, Matcher, MatcherConfig};
 
 /// Whose words a quote is, as the source presents them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -126,20 +126,32 @@ impl Knowledge {
     pub fn documents(&self) -> Vec<Document> {
         self.entries
             .iter()
-            .map(|entry| {
-                let mut context = vec![entry.quote.clone()];
-                if let Some(speaker) = self.speaker_of(entry) {
-                    context.push(speaker.name.clone());
-                    context.extend(speaker.capacity.clone());
-                }
-                let person = entry.speaker.is_some() || entry.voice == Voice::Caption;
-                Document {
-                    phrasings: entry.phrasings.clone(),
-                    context,
-                    person,
-                }
-            })
+            .map(|entry| self.document(entry))
             .collect()
+    }
+
+    /// The matcher's view of one entry (see [`Knowledge::documents`]).
+    pub fn document(&self, entry: &Entry) -> Document {
+        let mut context = vec![entry.quote.clone()];
+        if let Some(speaker) = self.speaker_of(entry) {
+            context.push(speaker.name.clone());
+            context.extend(speaker.capacity.clone());
+        }
+        let person = entry.speaker.is_some() || entry.voice == Voice::Caption;
+        Document {
+            phrasings: entry.phrasings.clone(),
+            context,
+            person,
+        }
+    }
+
+    /// A matcher over every entry, in order. Unlike `Matcher::new(&knowledge.documents(), ...)`, it never
+    /// holds a copy of every entry's text at once.
+    pub fn matcher(&self, config: MatcherConfig) -> Matcher {
+        Matcher::build(
+            self.entries.iter().map(|entry| self.document(entry)),
+            config,
+        )
     }
 
     /// Looks an entry up by id.

@@ -11,12 +11,14 @@
 //! Memory: a document costs one [`DocTerms`] (20 bytes) plus four bytes per distinct term and per phrasing
 //! term in the shared arena, and four bytes per posting.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::Document;
 use super::deletions::deletion_hashes;
 pub use super::deletions::max_edits;
-use super::normalize::{fold, is_stop_word, stem, words};
+use super::normalize::{fold, for_each_word, is_stop_word, stem, words};
 
 /// An interned term (a stem).
 pub type TermId = u32;
@@ -66,10 +68,14 @@ pub struct Index {
     phrasing_bounds: Vec<u32>,
 }
 
+/// The surface id that marks a stop word in [`Builder::surface_ids`].
+const STOP: u32 = u32::MAX;
+
 /// State used only while building.
 #[derive(Default)]
 struct Builder {
-    surface_ids: HashMap<Box<str>, u32>,
+    /// Surface word -> its id in `Index::surfaces`, or [`STOP`].
+    surface_ids: HashMap<Box<str>, u32, BuildHasherDefault<Fnv>>,
     deletions: Vec<u64>,
 }
 
@@ -84,11 +90,12 @@ impl Index {
     /// assert_eq!(index.postings[coal as usize], [0]);
     /// assert_eq!(index.phrasings(0).next().unwrap(), [coal, index.term("mine").unwrap()]);
     /// ```
-    pub fn build(documents: &[Document]) -> Index {
+    pub fn build<D: Borrow<Document>>(documents: impl IntoIterator<Item = D>) -> Index {
         let mut index = Index::default();
         let mut builder = Builder::default();
         let mut scratch: Vec<TermId> = Vec::new();
-        for (doc_id, doc) in documents.iter().enumerate() {
+        for (doc_id, doc) in documents.into_iter().enumerate() {
+            let doc = doc.borrow();
             let mut terms = DocTerms {
                 person: doc.person,
                 ..DocTerms::default()
@@ -96,25 +103,24 @@ impl Index {
             // Context terms first, flagged, then the phrasings' terms; sorted and deduplicated below.
             scratch.clear();
             for context in &doc.context {
-                scratch.extend(
-                    index
-                        .add_text(&mut builder, context)
-                        .into_iter()
-                        .map(|t| t | CONTEXT_BIT),
-                );
                 terms.has_number |= context.chars().any(|c| c.is_ascii_digit());
-                terms.has_date |= has_date(context);
+                terms.has_date |= terms.has_number && has_date(&words(&fold(context), usize::MAX));
+                for_each_word(&fold(context), usize::MAX, |w| {
+                    scratch.extend(index.add_word(&mut builder, w).map(|t| t | CONTEXT_BIT));
+                });
             }
             let phrasings_at = index.arena.len();
             terms.phrasing_start = index.phrasing_bounds.len() as u32;
             for phrasing in &doc.phrasings {
                 index.phrasing_bounds.push(index.arena.len() as u32);
                 let start = index.arena.len();
-                for id in index.add_text(&mut builder, phrasing) {
-                    if !index.arena[start..].contains(&id) {
+                for_each_word(&fold(phrasing), usize::MAX, |w| {
+                    if let Some(id) = index.add_word(&mut builder, w)
+                        && !index.arena[start..].contains(&id)
+                    {
                         index.arena.push(id);
                     }
-                }
+                });
             }
             index.phrasing_bounds.push(index.arena.len() as u32);
             terms.phrasing_count = doc.phrasings.len() as u32;
@@ -148,19 +154,16 @@ impl Index {
         index
     }
 
-    fn add_text(&mut self, builder: &mut Builder, text: &str) -> Vec<TermId> {
-        words(&fold(text), usize::MAX)
-            .into_iter()
-            .filter(|w| !is_stop_word(w))
-            .map(|w| self.add_word(builder, w))
-            .collect()
-    }
-
-    fn add_word(&mut self, builder: &mut Builder, word: String) -> TermId {
-        if let Some(&s) = builder.surface_ids.get(word.as_str()) {
-            return self.surfaces[s as usize].1;
+    /// The term of a folded word, interning it if new; `None` for a stop word.
+    fn add_word(&mut self, builder: &mut Builder, word: &str) -> Option<TermId> {
+        if let Some(&s) = builder.surface_ids.get(word) {
+            return (s != STOP).then(|| self.surfaces[s as usize].1);
         }
-        let term = self.intern(stem(&word));
+        if is_stop_word(word) {
+            builder.surface_ids.insert(word.into(), STOP);
+            return None;
+        }
+        let term = self.intern(stem(word));
         let surface_id = self.surfaces.len() as u32;
         let chars: Vec<char> = word.chars().collect();
         for hash in deletion_hashes(&chars, max_edits(chars.len())) {
@@ -171,7 +174,7 @@ impl Index {
         let word: Box<str> = word.into();
         builder.surface_ids.insert(word.clone(), surface_id);
         self.surfaces.push((word, term));
-        term
+        Some(term)
     }
 
     fn intern(&mut self, term: String) -> TermId {
@@ -266,8 +269,32 @@ impl Index {
     }
 }
 
-/// Whether a text holds a date: a four-digit year from 1900 to 2099, or a month name next to a number.
-fn has_date(text: &str) -> bool {
+/// FNV-1a: a fast hasher for the short words of the build-time maps (not exposed to untrusted input
+/// at question time).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Whether a text's folded words hold a date: a four-digit year from 1900 to 2099, or a month name next to a
+/// number.
+fn has_date(ws: &[String]) -> bool {
     const MONTHS: &[&str] = &[
         "jan",
         "feb",
@@ -294,7 +321,6 @@ fn has_date(text: &str) -> bool {
         "november",
         "december",
     ];
-    let ws = words(&fold(text), usize::MAX);
     let numeric = |w: &String| w.chars().all(|c| c.is_ascii_digit());
     ws.iter()
         .any(|w| w.len() == 4 && numeric(w) && (w.starts_with("19") || w.starts_with("20")))

@@ -127,6 +127,20 @@ impl Matcher {
     /// assert_eq!(matcher.find("How do I bake bread?").outcome, Outcome::None);
     /// ```
     pub fn new(documents: &[Document], config: MatcherConfig) -> Matcher {
+        Matcher::build(documents, config)
+    }
+
+    /// Indexes documents one at a time, as an iterator gives them (owned or borrowed).
+    ///
+    /// ```
+    /// use verbatim::matcher::{Document, Matcher, MatcherConfig};
+    /// let docs = (0..3).map(|i| Document { phrasings: vec![format!("question {i}")], ..Default::default() });
+    /// assert_eq!(Matcher::build(docs, MatcherConfig::default()).len(), 3);
+    /// ```
+    pub fn build<D: std::borrow::Borrow<Document>>(
+        documents: impl IntoIterator<Item = D>,
+        config: MatcherConfig,
+    ) -> Matcher {
         Matcher {
             index: Index::build(documents),
             config,

@@ -319,6 +319,10 @@ pub enum Intent {
 /// assert_eq!(verbatim::matcher::normalize::fold("Zürich’s ﬁrst"), "zurich's first");
 /// ```
 pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        // Nothing to decompose or replace: the common case, and many times faster.
+        return text.to_ascii_lowercase();
+    }
     text.nfkd()
         .filter(|c| !is_combining_mark(*c))
         .map(|c| match c {
@@ -340,11 +344,24 @@ pub fn fold(text: &str) -> String {
 ///            ["wang", "gang", "25.1", "percent", "low", "carbon"]);
 /// ```
 pub fn words(folded: &str, limit: usize) -> Vec<String> {
-    let chars: Vec<char> = folded.chars().collect();
     let mut out = Vec::new();
+    for_each_word(folded, limit, |w| out.push(w.to_string()));
+    out
+}
+
+/// Calls `f` with each word of folded text, as [`words`] splits it, without allocating per word.
+///
+/// ```
+/// let mut seen = Vec::new();
+/// verbatim::matcher::normalize::for_each_word("it's 25.1%", 10, |w| seen.push(w.len()));
+/// assert_eq!(seen, [2, 4, 7]);
+/// ```
+pub fn for_each_word(folded: &str, limit: usize, mut f: impl FnMut(&str)) {
+    let chars: Vec<char> = folded.chars().collect();
+    let mut count = 0;
     let mut word = String::new();
     let mut i = 0;
-    while i < chars.len() && out.len() < limit {
+    while i < chars.len() && count < limit {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
         let decimal_point = c == '.'
@@ -359,18 +376,20 @@ pub fn words(folded: &str, limit: usize) -> Vec<String> {
             }
         } else {
             if !word.is_empty() {
-                out.push(std::mem::take(&mut word));
+                f(&word);
+                word.clear();
+                count += 1;
             }
-            if c == '%' {
-                out.push("percent".to_string());
+            if c == '%' && count < limit {
+                f("percent");
+                count += 1;
             }
         }
         i += 1;
     }
-    if !word.is_empty() && out.len() < limit {
-        out.push(word);
+    if !word.is_empty() && count < limit {
+        f(&word);
     }
-    out
 }
 
 /// Whether a folded word is a stop word.

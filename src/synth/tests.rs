@@ -93,3 +93,68 @@ fn typo_questions_differ_from_their_phrasing() {
         assert!(!e.phrasings.contains(&q.text), "{}", q.text);
     }
 }
+
+#[test]
+fn pruned_ranking_agrees_with_scoring_every_candidate() {
+    use crate::matcher::{Matcher, Outcome};
+    let s = generate(&SynthConfig {
+        entries: 2_000,
+        seed: 11,
+        questions_per_kind: 60,
+    });
+    let docs: Vec<crate::matcher::Document> = s
+        .entries
+        .iter()
+        .map(|e| crate::matcher::Document {
+            phrasings: e.phrasings.clone(),
+            context: vec![e.quote.clone()],
+            person: e.speaker.is_some(),
+        })
+        .collect();
+    let config = MatcherConfig::default();
+    let matcher = Matcher::new(&docs, config.clone());
+    for q in &s.questions {
+        let found = matcher.find(&q.text);
+        let every = matcher.explain(&q.text, usize::MAX);
+        let best = every.first().map_or(0.0, |b| b.score);
+        if best >= config.suggest_threshold {
+            assert!(
+                (found.score - best).abs() < 1e-9,
+                "{:?}: {} vs {best}",
+                q.text,
+                found.score
+            );
+            if best >= config.answer_threshold {
+                assert_eq!(found.doc, Some(every[0].doc), "{:?}", q.text);
+            } else {
+                let wanted: Vec<usize> = every
+                    .iter()
+                    .take(config.max_suggestions)
+                    .map(|s| s.doc)
+                    .collect();
+                let got: Vec<usize> = found.suggestions.iter().map(|s| s.doc).collect();
+                assert!(
+                    wanted.starts_with(&got),
+                    "{:?}: {got:?} vs {wanted:?}",
+                    q.text
+                );
+            }
+        } else {
+            assert_ne!(found.outcome, Outcome::Answer);
+            assert!(
+                found.score <= best + 1e-9,
+                "{:?}: {} > {best}",
+                q.text,
+                found.score
+            );
+        }
+        let top = matcher.explain(&q.text, 3);
+        for (a, b) in top.iter().zip(&every) {
+            assert!(
+                (a.score - b.score).abs() < 1e-9 && a.doc == b.doc,
+                "{:?}",
+                q.text
+            );
+        }
+    }
+}

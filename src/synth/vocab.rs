@@ -33,9 +33,10 @@ pub struct Vocabulary {
 fn word(rng: &mut Rng, syllables: usize) -> String {
     let mut w = String::new();
     for _ in 0..syllables {
-        w.push_str(*rng.pick(ONSETS));
-        w.push_str(*rng.pick(VOWELS));
-        w.push_str(*rng.pick(CODAS));
+        for part in [ONSETS, VOWELS, CODAS] {
+            let piece: &&str = rng.pick(part);
+            w.push_str(piece);
+        }
     }
     w
 }
