@@ -8,6 +8,8 @@
 //! bracket) followed by a capital letter, a quote or a bracket, except after an abbreviation ("Jan.", "Dr.",
 //! an initial) and except inside a direct quote, so a quote spanning sentences stays whole.
 
+use crate::matcher::normalize::MONTHS;
+
 /// What a unit of the report is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -47,33 +49,6 @@ const DATE_WORDS: &[&str] = &[
     "date",
     "released",
     "modified",
-];
-
-const MONTHS: &[&str] = &[
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
 ];
 
 /// Splits a report into units, in reading order.

@@ -295,32 +295,7 @@ impl Hasher for Fnv {
 /// Whether a text's folded words hold a date: a four-digit year from 1900 to 2099, or a month name next to a
 /// number.
 fn has_date(ws: &[String]) -> bool {
-    const MONTHS: &[&str] = &[
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "may",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "january",
-        "february",
-        "march",
-        "april",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
+    use super::normalize::MONTHS;
     let numeric = |w: &String| w.chars().all(|c| c.is_ascii_digit());
     ws.iter()
         .any(|w| w.len() == 4 && numeric(w) && (w.starts_with("19") || w.starts_with("20")))

@@ -298,6 +298,34 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("factories", &["manufacturing"]),
 ];
 
+/// Month names and their abbreviations, folded: what makes "Jan 28" a date (and "Jan." no sentence end).
+pub const MONTHS: &[&str] = &[
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// What kind of answer a question asks for, as far as its question words tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Intent {
