@@ -166,12 +166,12 @@ pub fn load(
             path,
             lines,
         };
-        let Some(raw) = reader.parse() else { continue };
-        let Some(source) = reader.source(&raw.source, read_source, &mut source_ids) else {
+        let Some(mut raw) = reader.parse() else { continue };
+        let Some(source) = reader.source(&mut raw.source, read_source, &mut source_ids) else {
             continue;
         };
-        let speakers = reader.speakers(&raw.speakers);
-        for table in &raw.entries {
+        let speakers = reader.speakers(&mut raw.speakers);
+        for table in &mut raw.entries {
             if let Some((entry, location)) = reader.entry(table, source, &speakers) {
                 reader.register(entry, location, &mut entry_ids, &mut phrasing_owner);
             }
@@ -287,13 +287,15 @@ impl FileReader<'_> {
         }
     }
 
-    /// Deserializes one table, reporting a schema error at the offending key when it can be found.
+    /// Deserializes one table (taking its value out, to spare a copy), reporting a schema error at the
+    /// offending key when it can be found.
     fn table<T: for<'de> Deserialize<'de>>(
         &mut self,
-        table: &Spanned<toml::Value>,
+        table: &mut Spanned<toml::Value>,
         what: &str,
     ) -> Option<T> {
-        match T::deserialize(table.get_ref().clone()) {
+        let value = std::mem::replace(table.get_mut(), toml::Value::Boolean(false));
+        match T::deserialize(value) {
             Ok(value) => Some(value),
             Err(e) => {
                 let message = e.to_string().trim().to_string();
@@ -336,7 +338,7 @@ impl FileReader<'_> {
 
     fn source(
         &mut self,
-        table: &Spanned<toml::Value>,
+        table: &mut Spanned<toml::Value>,
         read_source: &dyn Fn(&Path) -> std::io::Result<String>,
         ids: &mut HashMap<String, Position>,
     ) -> Option<usize> {
@@ -406,7 +408,7 @@ impl FileReader<'_> {
     }
 
     /// Reads the speakers; returns their ids mapped to indexes into `Knowledge::speakers`.
-    fn speakers(&mut self, tables: &[Spanned<toml::Value>]) -> HashMap<String, usize> {
+    fn speakers(&mut self, tables: &mut [Spanned<toml::Value>]) -> HashMap<String, usize> {
         let mut ids = HashMap::new();
         for table in tables {
             let Some(raw) = self.table::<RawSpeaker>(table, "speaker") else {
@@ -442,7 +444,7 @@ impl FileReader<'_> {
 
     fn entry(
         &mut self,
-        table: &Spanned<toml::Value>,
+        table: &mut Spanned<toml::Value>,
         source: usize,
         speakers: &HashMap<String, usize>,
     ) -> Option<(Entry, EntryLocation)> {
