@@ -63,6 +63,17 @@ pub struct Config {
     pub bot: BotConfig,
     /// `[matching]`: matcher thresholds.
     pub matching: MatchingConfig,
+    /// `[curation]`: the unanswered-question log.
+    pub curation: CurationConfig,
+}
+
+/// `[curation]`: the log of questions the bot could not answer (off by default: it holds what people typed).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CurationConfig {
+    /// Append questions answered `none` or `suggest` to `state_dir/unanswered.jsonl`.
+    pub log_unanswered: bool,
+    /// Also write the asker's user id in each record (only with `log_unanswered`).
+    pub log_user_ids: bool,
 }
 
 /// `[matrix]`.
@@ -89,6 +100,8 @@ pub struct MatrixConfig {
 pub struct AccessConfig {
     /// MXID patterns (`*` matches any run of characters) whose invites are accepted.
     pub allowed_inviters: Vec<String>,
+    /// MXID patterns (as for `allowed_inviters`) that may operate the bot (`!reload`).
+    pub admins: Vec<String>,
 }
 
 impl AccessConfig {
@@ -96,7 +109,10 @@ impl AccessConfig {
     ///
     /// ```
     /// use verbatim::config::AccessConfig;
-    /// let access = AccessConfig { allowed_inviters: vec!["@*:example.org".into(), "@ann:other.net".into()] };
+    /// let access = AccessConfig {
+    ///     allowed_inviters: vec!["@*:example.org".into(), "@ann:other.net".into()],
+    ///     ..AccessConfig::default()
+    /// };
     /// assert!(access.allows("@bob:example.org"));
     /// assert!(access.allows("@ann:other.net"));
     /// assert!(!access.allows("@bob:other.net"));
@@ -104,6 +120,20 @@ impl AccessConfig {
     /// ```
     pub fn allows(&self, user_id: &str) -> bool {
         self.allowed_inviters
+            .iter()
+            .any(|pattern| glob_match(pattern, user_id))
+    }
+
+    /// Whether `user_id` is an admin (may send `!reload`).
+    ///
+    /// ```
+    /// use verbatim::config::AccessConfig;
+    /// let access = AccessConfig { admins: vec!["@ops-*:example.org".into()], ..AccessConfig::default() };
+    /// assert!(access.is_admin("@ops-ann:example.org"));
+    /// assert!(!access.is_admin("@ann:example.org"));
+    /// ```
+    pub fn is_admin(&self, user_id: &str) -> bool {
+        self.admins
             .iter()
             .any(|pattern| glob_match(pattern, user_id))
     }
@@ -250,6 +280,9 @@ impl Config {
         for inviter in &raw.access.allowed_inviters {
             c.user_id(inviter, "access.allowed_inviters", true);
         }
+        for admin in &raw.access.admins {
+            c.user_id(admin, "access.admins", true);
+        }
         for p in &raw.knowledge.paths {
             if p.get_ref().is_empty() {
                 c.error(
@@ -349,6 +382,12 @@ impl Config {
                     .into_iter()
                     .map(Spanned::into_inner)
                     .collect(),
+                admins: raw
+                    .access
+                    .admins
+                    .into_iter()
+                    .map(Spanned::into_inner)
+                    .collect(),
             },
             knowledge_paths: raw
                 .knowledge
@@ -374,6 +413,10 @@ impl Config {
                 answer_threshold: answer,
                 suggest_threshold: suggest,
                 max_suggestions: max_suggestions as usize,
+            },
+            curation: CurationConfig {
+                log_unanswered: raw.curation.log_unanswered.unwrap_or(false),
+                log_user_ids: raw.curation.log_user_ids.unwrap_or(false),
             },
         })
     }

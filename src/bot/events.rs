@@ -23,7 +23,7 @@ use matrix_sdk::{Room, RoomMemberships};
 
 use super::journal::{Pending, now_ms};
 use super::reply::Job;
-use super::trigger::{Action, Message, decide};
+use super::trigger::{Action, Message, decide, is_reload};
 use super::{Bot, rooms};
 
 /// What the filters need to know about a room, computed once per sync response.
@@ -171,6 +171,15 @@ pub fn classify(bot: &Bot, message: &OriginalSyncRoomMessageEvent, direct: bool)
     let MessageType::Text(text) = &content.msgtype else {
         return None;
     };
+    if is_reload(&bot.me, &text.body) {
+        // Admins only; anyone else gets silence (the command is not advertised, and a refusal would be one
+        // more message a stranger can make the bot send).
+        if bot.config.access.is_admin(message.sender.as_str()) {
+            return Some(Action::Reload);
+        }
+        tracing::info!(sender = %message.sender, "ignoring !reload from a user who is not in [access] admins");
+        return None;
+    }
     let mentions_bot = content
         .mentions
         .as_ref()

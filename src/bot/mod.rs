@@ -20,11 +20,13 @@
 pub mod backoff;
 pub mod events;
 pub mod journal;
+pub mod reload;
 pub mod reply;
 pub mod rooms;
 pub mod session;
 pub mod sync;
 pub mod trigger;
+pub mod unanswered;
 
 #[cfg(test)]
 mod tests;
@@ -52,7 +54,8 @@ const RETENTION_EXTRA: Duration = Duration::from_secs(24 * 3600);
 pub struct Bot {
     client: Client,
     config: Config,
-    engine: Engine,
+    engine: reload::EngineCell,
+    reloading: tokio::sync::Mutex<()>,
     me: Identity,
     user_id: OwnedUserId,
     journal: Mutex<Journal>,
@@ -75,8 +78,11 @@ impl Bot {
     }
 }
 
-/// Loads the knowledge of `config` into an engine (the bot's names are not part of questions).
-pub fn load_engine(config: &Config) -> anyhow::Result<Engine> {
+/// Loads and validates the knowledge of `config` (the same checks as `verbatim check`): the engine (with the
+/// bot's names, which are not part of questions, and the help command) and its warnings, or every problem.
+pub fn try_load_engine(
+    config: &Config,
+) -> Result<(Engine, Vec<crate::diagnostic::Diagnostic>), InvalidKnowledge> {
     let local = config
         .matrix
         .user_id
@@ -94,15 +100,24 @@ pub fn load_engine(config: &Config) -> anyhow::Result<Engine> {
             .filter(|n| !n.contains(char::is_whitespace))
             .cloned(),
     );
-    match Engine::load(
+    let (engine, warnings) = Engine::load(
         &config.knowledge_paths,
         config.matching.matcher_config(names),
-    ) {
+    )?;
+    Ok((
+        engine.with_help_command(config.bot.help_command.clone()),
+        warnings,
+    ))
+}
+
+/// Loads the knowledge of `config` into an engine, logging its errors.
+pub fn load_engine(config: &Config) -> anyhow::Result<Engine> {
+    match try_load_engine(config) {
         Ok((engine, warnings)) => {
             for warning in warnings {
                 tracing::debug!("{warning}");
             }
-            Ok(engine.with_help_command(config.bot.help_command.clone()))
+            Ok(engine)
         }
         Err(InvalidKnowledge(diagnostics)) => {
             for d in diagnostics.iter().filter(|d| d.is_error()) {
@@ -124,11 +139,23 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send) -> a
     run_with(config, shutdown, None).await
 }
 
-/// [`run`], telling `ready` once the first sync is processed (the bot is answering questions from then on).
+/// [`run_with`] without a reload trigger.
 pub async fn run_with(
     config: Config,
     shutdown: impl Future<Output = ()> + Send,
     ready: Option<tokio::sync::oneshot::Sender<()>>,
+) -> anyhow::Result<()> {
+    run_with_reload(config, shutdown, ready, None).await
+}
+
+/// [`run`], telling `ready` once the first sync is processed (the bot is answering questions from then on),
+/// and reloading the knowledge whenever `reload` is notified (the command line wires SIGHUP to it); see
+/// [`reload`] for the other triggers.
+pub async fn run_with_reload(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send,
+    ready: Option<tokio::sync::oneshot::Sender<()>>,
+    reload: Option<Arc<tokio::sync::Notify>>,
 ) -> anyhow::Result<()> {
     let engine = load_engine(&config)?;
     session::ensure_state_dir(&config.matrix.state_dir)?;
@@ -170,7 +197,8 @@ pub async fn run_with(
         replies: reply::Dispatcher::new(config.bot.max_concurrent_questions),
         client,
         config,
-        engine,
+        engine: reload::EngineCell::new(engine),
+        reloading: tokio::sync::Mutex::new(()),
         me,
         user_id,
         journal: Mutex::new(journal),
@@ -178,9 +206,11 @@ pub async fn run_with(
         invites: Mutex::default(),
     });
 
+    let watcher = tokio::spawn(reload::watch(bot.clone(), reload));
     let result = sync::run(&bot, pending, shutdown, ready).await;
     let _ = stop_tx.send(true);
     bot.replies.drain(DRAIN_TIMEOUT).await;
+    watcher.abort();
     match &result {
         Ok(()) => tracing::info!("verbatim stopped"),
         Err(e) => tracing::error!("verbatim stopped: {e:#}"),

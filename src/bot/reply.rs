@@ -125,15 +125,25 @@ impl Dispatcher {
 }
 
 /// Builds the reply content for `job`: an `m.notice` replying to the question, in its thread, mentioning only
-/// the asker. Returns it with the outcome, entry id and score for the log.
+/// the asker. Returns it with the outcome, entry id and score for the log. `reloaded` is what the reload of
+/// an admin's `!reload` did (it is done before, as it is not instant).
 pub fn reply_content(
     bot: &Bot,
     job: &Job,
+    reloaded: Option<&super::reload::Outcome>,
 ) -> (RoomMessageEventContent, &'static str, Option<String>, f64) {
     let (plain, html, outcome, entry, score) = match &job.action {
         Action::Ask(question) => {
             tracing::debug!(room = %job.room.room_id(), event = %job.event_id, question = %question, "question");
-            let reply = bot.engine.ask(question);
+            let engine = bot.engine.current();
+            let reply = engine.ask(question);
+            super::unanswered::record(
+                &bot.config,
+                &engine,
+                &reply,
+                job.room.room_id().as_str(),
+                job.sender.as_str(),
+            );
             let outcome = match reply.outcome {
                 Outcome::Answer => "answer",
                 Outcome::Suggest => "suggest",
@@ -148,12 +158,29 @@ pub fn reply_content(
             )
         }
         Action::Help => {
-            let r = bot.engine.help(&bot.me.how_to_ask());
+            let r = bot.engine.current().help(&bot.me.how_to_ask());
             (r.plain, r.html, "help", None, 0.0)
         }
         Action::Sources => {
-            let r = bot.engine.sources();
+            let r = bot.engine.current().sources();
             (r.plain, r.html, "sources", None, 0.0)
+        }
+        Action::Reload => {
+            let text = reloaded
+                .map(super::reload::Outcome::message)
+                .unwrap_or_default();
+            let text = &text;
+            let html = format!(
+                "<p>{}</p>",
+                crate::answer::escape(text).replace('\n', "<br>")
+            );
+            (
+                crate::answer::defuse(text),
+                crate::answer::defuse(&html),
+                "reload",
+                None,
+                0.0,
+            )
         }
         Action::Ignore => unreachable!("ignored messages are not queued"),
     };
@@ -170,7 +197,11 @@ pub fn reply_content(
 
 /// Replies to one question and records the result in the journal.
 async fn handle(bot: &Bot, job: Job) {
-    let (content, outcome, entry, score) = reply_content(bot, &job);
+    let reloaded = match job.action {
+        Action::Reload => Some(super::reload::reload(bot, "!reload").await),
+        _ => None,
+    };
+    let (content, outcome, entry, score) = reply_content(bot, &job, reloaded.as_ref());
     let room = job.room.room_id();
     match send(
         bot,

@@ -57,6 +57,9 @@ async fn harness(extra_config: &str, rate_limited: usize) -> Harness {
         .mount()
         .await;
     let dir = tempfile::tempdir().unwrap();
+    if extra_config.contains("\"kb\"") {
+        knowledge_copy(dir.path());
+    }
     let text = format!(
         "[matrix]\nhomeserver = {:?}\nuser_id = {ME:?}\nstore_passphrase = \"x\"\n{extra_config}",
         server.uri()
@@ -73,7 +76,8 @@ async fn harness(extra_config: &str, rate_limited: usize) -> Harness {
     };
     let bot = Arc::new(Bot {
         replies: reply::Dispatcher::new(4),
-        engine: load_engine(&config).unwrap(),
+        engine: super::reload::EngineCell::new(load_engine(&config).unwrap()),
+        reloading: tokio::sync::Mutex::new(()),
         user_id: ME.try_into().unwrap(),
         client,
         config,
@@ -410,5 +414,153 @@ async fn a_failing_send_is_given_up_after_the_configured_attempts() {
     assert!(
         pending.is_empty(),
         "a given-up reply is not retried forever"
+    );
+}
+
+#[tokio::test]
+async fn unanswered_questions_are_logged_only_when_enabled() {
+    let questions = || {
+        vec![
+            plain("$answered", "Who is Zhou Yunjie?"),
+            plain("$far", "How do I bake sourdough bread?"),
+        ]
+    };
+    // Off by default: no log file.
+    let h = harness("state_dir = \".\"\n", 0).await;
+    h.deliver(&[], questions()).await;
+    let log = h._dir.path().join(crate::curation::LOG_FILE_NAME);
+    assert!(!log.exists());
+
+    // On, without user ids.
+    let h = harness("state_dir = \".\"\n[curation]\nlog_unanswered = true\n", 0).await;
+    h.deliver(&[], questions()).await;
+    let log = h._dir.path().join(crate::curation::LOG_FILE_NAME);
+    let (records, skipped) = crate::curation::read_log(&log).unwrap();
+    assert_eq!(skipped, 0);
+    assert_eq!(records.len(), 1, "answers are not logged: {records:?}");
+    let r = &records[0];
+    assert_eq!(r.text, "How do I bake sourdough bread?");
+    assert_eq!(
+        (r.room.as_deref(), r.outcome.as_str()),
+        (Some(ROOM), "none")
+    );
+    assert!(r.user.is_none() && r.time.ends_with('Z'));
+    assert!(!std::fs::read_to_string(&log).unwrap().contains(ALICE));
+
+    // With user ids.
+    let h = harness(
+        "state_dir = \".\"\n[curation]\nlog_unanswered = true\nlog_user_ids = true\n",
+        0,
+    )
+    .await;
+    h.deliver(&[], questions()).await;
+    let log = h._dir.path().join(crate::curation::LOG_FILE_NAME);
+    let (records, _) = crate::curation::read_log(&log).unwrap();
+    assert_eq!(records[0].user.as_deref(), Some(ALICE));
+}
+
+/// Copies the shipped knowledge into `dir/kb` and returns the knowledge file's path.
+fn knowledge_copy(dir: &std::path::Path) -> std::path::PathBuf {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+    std::fs::create_dir_all(dir.join("kb/sources")).unwrap();
+    let mut file = None;
+    for entry in std::fs::read_dir(src.join("sources")).unwrap().flatten() {
+        std::fs::copy(entry.path(), dir.join("kb/sources").join(entry.file_name())).unwrap();
+    }
+    for entry in std::fs::read_dir(&src).unwrap().flatten() {
+        if entry.path().is_file() {
+            let to = dir.join("kb").join(entry.file_name());
+            std::fs::copy(entry.path(), &to).unwrap();
+            file = Some(to);
+        }
+    }
+    file.unwrap()
+}
+
+#[tokio::test]
+async fn admins_reload_the_knowledge_and_errors_keep_the_old_one() {
+    let h = harness(
+        "[access]\nadmins = [\"@ali*:localhost\"]\n[knowledge]\npaths = [\"kb\"]\n",
+        0,
+    )
+    .await;
+    let file = knowledge_copy(h._dir.path());
+    let good = std::fs::read_to_string(&file).unwrap();
+    let sent = h.deliver(&[], vec![plain("$r1", "!reload")]).await;
+    let body = sent[0].1["body"].as_str().unwrap().to_string();
+    assert!(
+        body.starts_with("Knowledge reloaded: ") && body.ends_with(" entries."),
+        "{body}"
+    );
+    let entries = h.bot.engine.current().knowledge().entries.len();
+    assert!(body.contains(&format!(" {entries} entries")), "{body}");
+
+    // A broken file: the admin hears the first errors with their positions; the old knowledge still answers.
+    std::fs::write(&file, format!("{good}\n[[[broken\n")).unwrap();
+    let before = h.bot.engine.current();
+    let sent = h
+        .deliver(
+            &[],
+            vec![
+                plain("$r2", "!ask !reload"),
+                plain("$q", "Who is Zhou Yunjie?"),
+            ],
+        )
+        .await;
+    assert_eq!(replied_ids(&sent), ["$r2", "$q"]);
+    let body = sent[0].1["body"].as_str().unwrap();
+    assert!(
+        body.contains("error(s)") && body.contains("previous knowledge"),
+        "{body}"
+    );
+    let line = good.lines().count() + 2;
+    assert!(
+        body.contains(&format!("{}:{line}:", file.display())),
+        "{body}"
+    );
+    assert!(sent[1].1["body"].as_str().unwrap().contains("Haier Group"));
+    assert!(
+        Arc::ptr_eq(&before, &h.bot.engine.current()),
+        "nothing was swapped"
+    );
+
+    // Someone who is not an admin: silence, and no reload.
+    let sent = h
+        .deliver(
+            &[],
+            vec![text(
+                "$r3",
+                "@bob:localhost",
+                json!({"msgtype": "m.text", "body": "!reload"}),
+            )],
+        )
+        .await;
+    assert!(sent.is_empty(), "{sent:#?}");
+
+    // Fixed again: reloaded.
+    std::fs::write(&file, &good).unwrap();
+    let sent = h.deliver(&[], vec![plain("$r4", "!reload")]).await;
+    assert!(
+        sent[0].1["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("Knowledge reloaded")
+    );
+    assert!(!Arc::ptr_eq(&before, &h.bot.engine.current()));
+}
+
+#[test]
+fn a_question_keeps_the_engine_it_started_with() {
+    let (engine, _) =
+        crate::answer::Engine::load(&[], crate::matcher::MatcherConfig::default()).unwrap();
+    let cell = super::reload::EngineCell::new(engine);
+    let held = cell.current();
+    let (other, _) =
+        crate::answer::Engine::load(&[], crate::matcher::MatcherConfig::default()).unwrap();
+    cell.replace(other);
+    assert!(!Arc::ptr_eq(&held, &cell.current()));
+    assert_eq!(
+        held.ask("Who is Zhou Yunjie?").outcome,
+        crate::matcher::Outcome::Answer
     );
 }

@@ -22,6 +22,8 @@ pub(super) struct RawConfig {
     pub(super) bot: RawBot,
     #[serde(default)]
     pub(super) matching: RawMatching,
+    #[serde(default)]
+    pub(super) curation: RawCuration,
 }
 
 #[derive(Deserialize)]
@@ -41,6 +43,8 @@ pub(super) struct RawMatrix {
 pub(super) struct RawAccess {
     #[serde(default)]
     pub(super) allowed_inviters: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) admins: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -70,6 +74,13 @@ pub(super) struct RawMatching {
     pub(super) answer_threshold: Option<Spanned<f64>>,
     pub(super) suggest_threshold: Option<Spanned<f64>>,
     pub(super) max_suggestions: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCuration {
+    pub(super) log_unanswered: Option<bool>,
+    pub(super) log_user_ids: Option<bool>,
 }
 
 /// Collects errors with positions while validating.

@@ -165,3 +165,29 @@ fn globs() {
     assert!(!glob_match("@a*b*c:x", "@a1c2b:x"));
     assert!(!glob_match("@*:example.org", ":example.org"));
 }
+
+#[test]
+fn curation_log_is_off_by_default_and_can_be_enabled() {
+    let c = parse(MINIMAL).unwrap();
+    assert_eq!(c.curation, CurationConfig::default());
+    assert!(!c.curation.log_unanswered && !c.curation.log_user_ids);
+    let c = parse(&format!(
+        "{MINIMAL}[curation]\nlog_unanswered = true\nlog_user_ids = true\n"
+    ))
+    .unwrap();
+    assert!(c.curation.log_unanswered && c.curation.log_user_ids);
+    let e = errors(&format!("{MINIMAL}[curation]\nlog_unanswered = \"yes\"\n"));
+    assert!(e[0].contains("`curation.log_unanswered`"), "{e:?}");
+}
+
+#[test]
+fn admins_are_checked_like_inviters() {
+    let c = parse(&format!(
+        "{MINIMAL}[access]\nadmins = [\"@ops-*:example.org\"]\n"
+    ))
+    .unwrap();
+    assert!(c.access.is_admin("@ops-ann:example.org") && !c.access.is_admin("@ann:example.org"));
+    assert!(parse(MINIMAL).unwrap().access.admins.is_empty());
+    let e = errors(&format!("{MINIMAL}[access]\nadmins = [\"ops\"]\n"));
+    assert!(e[0].starts_with("5:11: `access.admins`"), "{e:?}");
+}
