@@ -65,6 +65,17 @@ pub struct Config {
     pub matching: MatchingConfig,
     /// `[curation]`: the unanswered-question log.
     pub curation: CurationConfig,
+    /// `[metrics]`: the health and metrics listener.
+    pub metrics: MetricsConfig,
+}
+
+/// `[metrics]`: the optional HTTP listener for `/healthz` and `/metrics`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricsConfig {
+    /// Where to listen; `None` (the default) means no listener.
+    pub listen: Option<std::net::SocketAddr>,
+    /// `/healthz` is healthy while the last successful sync is younger than this.
+    pub healthy_sync_age: Duration,
 }
 
 /// `[curation]`: the log of questions the bot could not answer (off by default: it holds what people typed).
@@ -361,6 +372,28 @@ impl Config {
             1..11,
         );
 
+        let listen =
+            raw.metrics
+                .listen
+                .and_then(|l| match l.get_ref().parse::<std::net::SocketAddr>() {
+                    Ok(addr) => Some(addr),
+                    Err(_) => {
+                        c.error(
+                            l.span(),
+                            "metrics.listen",
+                            format!("{:?} is not an address with a port", l.get_ref()),
+                            Some("for example \"127.0.0.1:9102\""),
+                        );
+                        None
+                    }
+                });
+        let healthy_age = c.int(
+            raw.metrics.healthy_sync_age_secs,
+            "metrics.healthy_sync_age_secs",
+            120,
+            1..86_401,
+        );
+
         if !c.errors.is_empty() {
             return Err(ConfigError::Invalid(c.errors));
         }
@@ -417,6 +450,10 @@ impl Config {
             curation: CurationConfig {
                 log_unanswered: raw.curation.log_unanswered.unwrap_or(false),
                 log_user_ids: raw.curation.log_user_ids.unwrap_or(false),
+            },
+            metrics: MetricsConfig {
+                listen,
+                healthy_sync_age: Duration::from_secs(healthy_age as u64),
             },
         })
     }

@@ -133,6 +133,9 @@ pub fn question(
             let recent =
                 now.saturating_sub(ts) <= bot.config.bot.catch_up_window.as_millis() as u64;
             if e.sender() != bot.user_id && ts >= facts.joined_at && recent {
+                bot.metrics
+                    .undecryptable
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 tracing::warn!(room = %room.room_id(), event = %e.event_id(), sender = %e.sender(), "cannot decrypt a message (no room key for this device); it is not answered");
             }
             return None;

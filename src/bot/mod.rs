@@ -19,7 +19,9 @@
 
 pub mod backoff;
 pub mod events;
+pub mod http;
 pub mod journal;
+pub mod metrics;
 pub mod reload;
 pub mod reply;
 pub mod rooms;
@@ -56,6 +58,7 @@ pub struct Bot {
     config: Config,
     engine: reload::EngineCell,
     reloading: tokio::sync::Mutex<()>,
+    metrics: Arc<metrics::Metrics>,
     me: Identity,
     user_id: OwnedUserId,
     journal: Mutex<Journal>,
@@ -192,6 +195,21 @@ pub async fn run_with_reload(
         "verbatim starting"
     );
 
+    let metrics = Arc::new(metrics::Metrics::default());
+    metrics.entries.store(
+        engine.knowledge().entries.len() as u64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    let listener = match config.metrics.listen {
+        Some(addr) => {
+            let (bound, task) = http::serve(addr, metrics.clone(), config.metrics.healthy_sync_age)
+                .await
+                .with_context(|| format!("listening for /healthz and /metrics on {addr}"))?;
+            tracing::info!(%bound, "serving /healthz and /metrics");
+            Some(task)
+        }
+        None => None,
+    };
     let (stop_tx, stopping) = watch::channel(false);
     let bot = Arc::new(Bot {
         replies: reply::Dispatcher::new(config.bot.max_concurrent_questions),
@@ -199,6 +217,7 @@ pub async fn run_with_reload(
         config,
         engine: reload::EngineCell::new(engine),
         reloading: tokio::sync::Mutex::new(()),
+        metrics,
         me,
         user_id,
         journal: Mutex::new(journal),
@@ -211,6 +230,9 @@ pub async fn run_with_reload(
     let _ = stop_tx.send(true);
     bot.replies.drain(DRAIN_TIMEOUT).await;
     watcher.abort();
+    if let Some(listener) = listener {
+        listener.abort();
+    }
     match &result {
         Ok(()) => tracing::info!("verbatim stopped"),
         Err(e) => tracing::error!("verbatim stopped: {e:#}"),

@@ -95,6 +95,10 @@ pub async fn reload(bot: &Bot, why: &str) -> Outcome {
         Ok(Ok((engine, _warnings))) => {
             let n = engine.knowledge().entries.len();
             bot.engine.replace(engine);
+            bot.metrics.reload(true);
+            bot.metrics
+                .entries
+                .store(n as u64, std::sync::atomic::Ordering::Relaxed);
             tracing::info!(entries = n, why, "knowledge reloaded");
             Outcome::Loaded(n)
         }
@@ -105,6 +109,7 @@ pub async fn reload(bot: &Bot, why: &str) -> Outcome {
                 .filter(|d| d.is_error())
                 .map(ToString::to_string)
                 .collect();
+            bot.metrics.reload(false);
             for e in &errors {
                 tracing::warn!("{e}");
             }
@@ -116,6 +121,7 @@ pub async fn reload(bot: &Bot, why: &str) -> Outcome {
             Outcome::Failed(errors)
         }
         Err(e) => {
+            bot.metrics.reload(false);
             tracing::warn!(why, "reloading the knowledge failed: {e}");
             Outcome::Failed(vec![format!("internal error: {e}")])
         }

@@ -215,6 +215,7 @@ async fn handle(bot: &Bot, job: Job) {
             if let Err(e) = bot.journal().done(job.event_id.as_str(), reply.as_str()) {
                 tracing::warn!(%room, event = %job.event_id, "cannot record the reply in the journal: {e}");
             }
+            bot.metrics.question(outcome, job.received.elapsed());
             tracing::info!(
                 %room,
                 event = %job.event_id,
@@ -229,6 +230,7 @@ async fn handle(bot: &Bot, job: Job) {
             tracing::info!(%room, event = %job.event_id, "shutting down before the reply went out; it is sent at the next start");
         }
         Err(SendError::Failed(e)) => {
+            bot.metrics.question("failed", job.received.elapsed());
             tracing::warn!(%room, event = %job.event_id, outcome, "giving up on the reply: {e}");
             if let Err(e) = bot.journal().gave_up(job.event_id.as_str()) {
                 tracing::warn!(%room, event = %job.event_id, "cannot record in the journal: {e}");
@@ -292,6 +294,9 @@ async fn send(
         if bot.is_stopping() {
             return Err(SendError::Stopping);
         }
+        bot.metrics
+            .send_retries
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         tracing::debug!(room = %room.room_id(), retry_in_ms = delay.as_millis() as u64, "sending failed: {error}");
         let mut stopping = bot.stopping.clone();
         tokio::select! {

@@ -78,6 +78,7 @@ async fn harness(extra_config: &str, rate_limited: usize) -> Harness {
         replies: reply::Dispatcher::new(4),
         engine: super::reload::EngineCell::new(load_engine(&config).unwrap()),
         reloading: tokio::sync::Mutex::new(()),
+        metrics: Arc::default(),
         user_id: ME.try_into().unwrap(),
         client,
         config,
@@ -397,6 +398,15 @@ async fn rate_limits_are_waited_out_with_the_same_transaction() {
         "one transaction id for every attempt"
     );
     assert!(h.bot.journal().is_reply("$reply2"));
+    let metrics = h.bot.metrics.render();
+    assert!(
+        metrics.contains("verbatim_send_retries_total 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("verbatim_questions_total{outcome=\"answer\"} 1"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]

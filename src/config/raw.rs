@@ -24,6 +24,8 @@ pub(super) struct RawConfig {
     pub(super) matching: RawMatching,
     #[serde(default)]
     pub(super) curation: RawCuration,
+    #[serde(default)]
+    pub(super) metrics: RawMetrics,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +83,13 @@ pub(super) struct RawMatching {
 pub(super) struct RawCuration {
     pub(super) log_unanswered: Option<bool>,
     pub(super) log_user_ids: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMetrics {
+    pub(super) listen: Option<Spanned<String>>,
+    pub(super) healthy_sync_age_secs: Option<Spanned<i64>>,
 }
 
 /// Collects errors with positions while validating.

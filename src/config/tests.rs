@@ -70,8 +70,8 @@ fn unknown_keys_are_errors_with_their_line() {
         "{e:?}"
     );
 
-    let e = errors(&format!("{MINIMAL}\n[metrics]\nlisten = \"x\"\n"));
-    assert!(e[0].starts_with("5:2: unknown field `metrics`"), "{e:?}");
+    let e = errors(&format!("{MINIMAL}\n[metrix]\nlisten = \"x\"\n"));
+    assert!(e[0].starts_with("5:2: unknown field `metrix`"), "{e:?}");
 }
 
 #[test]
@@ -190,4 +190,19 @@ fn admins_are_checked_like_inviters() {
     assert!(parse(MINIMAL).unwrap().access.admins.is_empty());
     let e = errors(&format!("{MINIMAL}[access]\nadmins = [\"ops\"]\n"));
     assert!(e[0].starts_with("5:11: `access.admins`"), "{e:?}");
+}
+
+#[test]
+fn metrics_listener_is_off_by_default() {
+    let c = parse(MINIMAL).unwrap();
+    assert_eq!(c.metrics.listen, None);
+    assert_eq!(c.metrics.healthy_sync_age, Duration::from_secs(120));
+    let c = parse(&format!(
+        "{MINIMAL}[metrics]\nlisten = \"127.0.0.1:9102\"\nhealthy_sync_age_secs = 60\n"
+    ))
+    .unwrap();
+    assert_eq!(c.metrics.listen, Some("127.0.0.1:9102".parse().unwrap()));
+    assert_eq!(c.metrics.healthy_sync_age, Duration::from_secs(60));
+    let e = errors(&format!("{MINIMAL}[metrics]\nlisten = \"localhost\"\n"));
+    assert!(e[0].starts_with("5:10: `metrics.listen`"), "{e:?}");
 }
