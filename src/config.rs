@@ -67,6 +67,25 @@ pub struct Config {
     pub curation: CurationConfig,
     /// `[metrics]`: the health and metrics listener.
     pub metrics: MetricsConfig,
+    /// `[limits]`: flood control and limits on what the bot reads.
+    pub limits: LimitsConfig,
+}
+
+/// `[limits]`: per-user and per-room token buckets, and limits on what the bot reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitsConfig {
+    /// Questions a user may ask in a burst.
+    pub per_user_burst: u32,
+    /// Questions a user may ask per minute, sustained.
+    pub per_user_per_minute: u32,
+    /// Questions a room may ask in a burst (all users together).
+    pub per_room_burst: u32,
+    /// Questions a room may ask per minute, sustained.
+    pub per_room_per_minute: u32,
+    /// Only this many characters of a question are read by the matcher.
+    pub max_question_chars: usize,
+    /// Rooms with more members than this are left; 0 means no limit.
+    pub max_room_members: u64,
 }
 
 /// `[metrics]`: the optional HTTP listener for `/healthz` and `/metrics`.
@@ -394,6 +413,37 @@ impl Config {
             1..86_401,
         );
 
+        let l = raw.limits;
+        let mut limit = |value, key, default, range| c.int(value, key, default, range) as u32;
+        let limits = LimitsConfig {
+            per_user_burst: limit(l.per_user_burst, "limits.per_user_burst", 5, 1..10_001),
+            per_user_per_minute: limit(
+                l.per_user_per_minute,
+                "limits.per_user_per_minute",
+                10,
+                1..100_001,
+            ),
+            per_room_burst: limit(l.per_room_burst, "limits.per_room_burst", 20, 1..10_001),
+            per_room_per_minute: limit(
+                l.per_room_per_minute,
+                "limits.per_room_per_minute",
+                60,
+                1..100_001,
+            ),
+            max_question_chars: limit(
+                l.max_question_chars,
+                "limits.max_question_chars",
+                1000,
+                10..100_001,
+            ) as usize,
+            max_room_members: u64::from(limit(
+                l.max_room_members,
+                "limits.max_room_members",
+                500,
+                0..10_000_001,
+            )),
+        };
+
         if !c.errors.is_empty() {
             return Err(ConfigError::Invalid(c.errors));
         }
@@ -451,6 +501,7 @@ impl Config {
                 log_unanswered: raw.curation.log_unanswered.unwrap_or(false),
                 log_user_ids: raw.curation.log_user_ids.unwrap_or(false),
             },
+            limits,
             metrics: MetricsConfig {
                 listen,
                 healthy_sync_age: Duration::from_secs(healthy_age as u64),

@@ -9,8 +9,15 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 /// The outcomes a question can have, as counted (`verbatim_questions_total{outcome=...}`).
-pub const OUTCOMES: [&str; 7] = [
-    "answer", "suggest", "none", "help", "sources", "reload", "failed",
+pub const OUTCOMES: [&str; 8] = [
+    "answer",
+    "suggest",
+    "none",
+    "help",
+    "sources",
+    "reload",
+    "slow_down",
+    "failed",
 ];
 /// Upper bounds (seconds) of the reply latency histogram's buckets.
 pub const LATENCY_BUCKETS: [f64; 10] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0];

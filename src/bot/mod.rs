@@ -19,6 +19,7 @@
 
 pub mod backoff;
 pub mod events;
+pub mod flood;
 pub mod http;
 pub mod journal;
 pub mod metrics;
@@ -44,6 +45,7 @@ use tokio::sync::watch;
 
 use crate::answer::{Engine, InvalidKnowledge};
 use crate::config::Config;
+use crate::matcher::MatcherConfig;
 use journal::Journal;
 use trigger::Identity;
 
@@ -59,6 +61,7 @@ pub struct Bot {
     engine: reload::EngineCell,
     reloading: tokio::sync::Mutex<()>,
     metrics: Arc<metrics::Metrics>,
+    limiter: Mutex<flood::Limiter>,
     me: Identity,
     user_id: OwnedUserId,
     journal: Mutex<Journal>,
@@ -79,6 +82,21 @@ impl Bot {
     fn is_stopping(&self) -> bool {
         *self.stopping.borrow()
     }
+}
+
+/// The flood control of `config`'s `[limits]`.
+pub fn limiter(config: &Config) -> flood::Limiter {
+    let l = &config.limits;
+    flood::Limiter::new(
+        flood::Rate {
+            burst: l.per_user_burst,
+            per_minute: l.per_user_per_minute,
+        },
+        flood::Rate {
+            burst: l.per_room_burst,
+            per_minute: l.per_room_per_minute,
+        },
+    )
 }
 
 /// Loads and validates the knowledge of `config` (the same checks as `verbatim check`): the engine (with the
@@ -105,7 +123,10 @@ pub fn try_load_engine(
     );
     let (engine, warnings) = Engine::load(
         &config.knowledge_paths,
-        config.matching.matcher_config(names),
+        MatcherConfig {
+            max_question_chars: config.limits.max_question_chars,
+            ..config.matching.matcher_config(names)
+        },
     )?;
     Ok((
         engine.with_help_command(config.bot.help_command.clone()),
@@ -210,6 +231,7 @@ pub async fn run_with_reload(
         }
         None => None,
     };
+    let flood = limiter(&config);
     let (stop_tx, stopping) = watch::channel(false);
     let bot = Arc::new(Bot {
         replies: reply::Dispatcher::new(config.bot.max_concurrent_questions),
@@ -218,6 +240,7 @@ pub async fn run_with_reload(
         engine: reload::EngineCell::new(engine),
         reloading: tokio::sync::Mutex::new(()),
         metrics,
+        limiter: Mutex::new(flood),
         me,
         user_id,
         journal: Mutex::new(journal),

@@ -165,6 +165,20 @@ pub fn reply_content(
             let r = bot.engine.current().sources();
             (r.plain, r.html, "sources", None, 0.0)
         }
+        Action::SlowDown(room) => {
+            let text = if *room {
+                "This room is asking faster than I can answer. Please slow down; I will answer again in a minute."
+            } else {
+                "You are asking faster than I can answer. Please slow down; I will answer again in a minute."
+            };
+            (
+                text.to_string(),
+                format!("<p>{text}</p>"),
+                "slow_down",
+                None,
+                0.0,
+            )
+        }
         Action::Reload => {
             let text = reloaded
                 .map(super::reload::Outcome::message)

@@ -79,6 +79,7 @@ async fn harness(extra_config: &str, rate_limited: usize) -> Harness {
         engine: super::reload::EngineCell::new(load_engine(&config).unwrap()),
         reloading: tokio::sync::Mutex::new(()),
         metrics: Arc::default(),
+        limiter: Mutex::new(super::limiter(&config)),
         user_id: ME.try_into().unwrap(),
         client,
         config,
@@ -573,4 +574,54 @@ fn a_question_keeps_the_engine_it_started_with() {
         held.ask("Who is Zhou Yunjie?").outcome,
         crate::matcher::Outcome::Answer
     );
+}
+
+#[tokio::test]
+async fn past_the_limit_a_user_is_told_once_to_slow_down_and_others_are_unaffected() {
+    let h = harness("[limits]\nper_user_burst = 2\nper_user_per_minute = 1\n", 0).await;
+    let bob = "@bob:localhost";
+    let ask = |id: &str, sender: &str| {
+        text(
+            id,
+            sender,
+            json!({"msgtype": "m.text", "body": "!ask Who is Zhou Yunjie?"}),
+        )
+    };
+    let events = (1..=5)
+        .map(|i| ask(&format!("$a{i}"), ALICE))
+        .chain([ask("$b1", bob)])
+        .collect();
+    let sent = h.deliver(&[bob], events).await;
+    assert_eq!(replied_ids(&sent), ["$a1", "$a2", "$a3", "$b1"]);
+    let slow = sent[2].1["body"].as_str().unwrap();
+    assert!(slow.contains("slow down"), "{slow}");
+    assert_eq!(sent[2].1["msgtype"], "m.notice");
+    assert!(sent[3].1["body"].as_str().unwrap().contains("Haier Group"));
+    // Still over the limit: silence.
+    let sent = h.deliver(&[bob], vec![ask("$a6", ALICE)]).await;
+    assert!(sent.is_empty(), "{sent:#?}");
+    let metrics = h.bot.metrics.render();
+    assert!(
+        metrics.contains("verbatim_rate_limited_questions_total 4"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn rooms_larger_than_the_limit_are_left() {
+    let h = harness("[limits]\nmax_room_members = 3\n", 0).await;
+    let room_id: &matrix_sdk::ruma::RoomId = ROOM.try_into().unwrap();
+    h.server
+        .mock_room_leave()
+        .ok(room_id)
+        .expect(1)
+        .mount()
+        .await;
+    let others = ["@b:localhost", "@c:localhost"];
+    let sent = h
+        .deliver(&others, vec![plain("$q", "!ask Who is Zhou Yunjie?")])
+        .await;
+    assert!(sent.is_empty(), "{sent:#?}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    h.server.server().verify().await;
 }

@@ -85,6 +85,8 @@ pub enum Action {
     Sources,
     /// Reload the knowledge (`!reload`; only ever produced for an admin, see [`is_reload`]).
     Reload,
+    /// Tell the sender to slow down (flood control; `true` when the whole room is over its limit).
+    SlowDown(bool),
     /// Stay silent.
     Ignore,
 }

@@ -26,6 +26,8 @@ pub(super) struct RawConfig {
     pub(super) curation: RawCuration,
     #[serde(default)]
     pub(super) metrics: RawMetrics,
+    #[serde(default)]
+    pub(super) limits: RawLimits,
 }
 
 #[derive(Deserialize)]
@@ -90,6 +92,17 @@ pub(super) struct RawCuration {
 pub(super) struct RawMetrics {
     pub(super) listen: Option<Spanned<String>>,
     pub(super) healthy_sync_age_secs: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLimits {
+    pub(super) per_user_burst: Option<Spanned<i64>>,
+    pub(super) per_user_per_minute: Option<Spanned<i64>>,
+    pub(super) per_room_burst: Option<Spanned<i64>>,
+    pub(super) per_room_per_minute: Option<Spanned<i64>>,
+    pub(super) max_question_chars: Option<Spanned<i64>>,
+    pub(super) max_room_members: Option<Spanned<i64>>,
 }
 
 /// Collects errors with positions while validating.

@@ -206,3 +206,29 @@ fn metrics_listener_is_off_by_default() {
     let e = errors(&format!("{MINIMAL}[metrics]\nlisten = \"localhost\"\n"));
     assert!(e[0].starts_with("5:10: `metrics.listen`"), "{e:?}");
 }
+
+#[test]
+fn limits_have_sane_defaults() {
+    let l = parse(MINIMAL).unwrap().limits;
+    assert_eq!(
+        (
+            l.per_user_burst,
+            l.per_user_per_minute,
+            l.per_room_burst,
+            l.per_room_per_minute
+        ),
+        (5, 10, 20, 60)
+    );
+    assert_eq!((l.max_question_chars, l.max_room_members), (1000, 500));
+    let l = parse(&format!(
+        "{MINIMAL}[limits]\nmax_room_members = 0\nper_user_burst = 1\n"
+    ))
+    .unwrap()
+    .limits;
+    assert_eq!((l.max_room_members, l.per_user_burst), (0, 1));
+    let e = errors(&format!("{MINIMAL}[limits]\nper_room_per_minute = 0\n"));
+    assert!(
+        e[0].starts_with("5:23: `limits.per_room_per_minute`"),
+        "{e:?}"
+    );
+}
