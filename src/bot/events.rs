@@ -54,6 +54,7 @@ pub async fn process(bot: &Arc<Bot>, response: SyncResponse) -> anyhow::Result<(
                 bot.journal().joined(room_id.as_str(), ts)?;
             }
         }
+        rooms::follow_upgrade(bot, &room);
         let facts = room_facts(bot, &room).await;
         let max = bot.config.limits.max_room_members;
         if max > 0 && facts.members > max {

@@ -625,3 +625,33 @@ async fn rooms_larger_than_the_limit_are_left() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     h.server.server().verify().await;
 }
+
+#[tokio::test]
+async fn an_upgraded_room_is_followed_into_its_replacement() {
+    let h = harness("", 0).await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path_regex("/join/!new:localhost"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"room_id": "!new:localhost"})),
+        )
+        .expect(1)
+        .mount(h.server.server())
+        .await;
+    let tombstone = json!({"type": "m.room.tombstone", "state_key": "", "sender": ALICE,
+        "event_id": "$tomb", "origin_server_ts": now_ms(),
+        "content": {"body": "This room was upgraded", "replacement_room": "!new:localhost"}});
+    h.deliver(&[], vec![tombstone]).await;
+    botwait(|| h.bot.journal().joined_at("!new:localhost").is_some()).await;
+    h.server.server().verify().await;
+}
+
+/// Waits (at most 5 s) for `check`.
+async fn botwait(check: impl Fn() -> bool) {
+    for _ in 0..50 {
+        if check() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out");
+}
