@@ -3,7 +3,11 @@
 //! [`run`] is the whole bot: it loads the knowledge, logs in (or restores the saved session: [`session`]),
 //! syncs with the homeserver ([`sync`]), turns messages into questions ([`events`], by the pure rules of
 //! [`trigger`]), and replies ([`reply`]), recording every question it claims in the [`journal`] so that none is
-//! ever answered twice. Invites and joins are handled in [`rooms`].
+//! ever answered twice. Invites, joins and room upgrades are handled in [`rooms`].
+//!
+//! Operating: the knowledge is reloaded live ([`reload`]: SIGHUP, `!reload` from an admin, file changes),
+//! questions pass per-user and per-room token buckets ([`flood`]), unanswered questions can be logged
+//! ([`unanswered`]), and counters ([`metrics`]) are served with a health check by [`http`].
 //!
 //! The moving parts, in order of a message's life:
 //! 1. the sync loop receives a sync response (its own backoff 1 s..60 s with jitter on errors);
