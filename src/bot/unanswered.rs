@@ -1,6 +1,6 @@
 //! The bot's side of the unanswered-question log (`[curation] log_unanswered`): each question answered `none`
 //! or `suggest` is appended to `state_dir/unanswered.jsonl` (see [`crate::curation`] for the record). User
-//! ids are written only with `[curation] log_user_ids = true`. A write error is logged at warn and never stops
+//! ids are written only with `[curation] log_user_ids = true`; the text is cut at `[limits] max_question_chars`. A write error is logged at warn and never stops
 //! the reply.
 
 use crate::answer::{Engine, Reply};
@@ -13,9 +13,17 @@ pub fn record(config: &Config, engine: &Engine, reply: &Reply, room: &str, user:
         return;
     }
     let user = config.curation.log_user_ids.then_some(user);
-    let Some(record) = UnansweredRecord::for_reply(engine, reply, Some(room), user) else {
+    let Some(mut record) = UnansweredRecord::for_reply(engine, reply, Some(room), user) else {
         return;
     };
+    // Only what the matcher read is kept ([limits] max_question_chars).
+    if let Some((cut, _)) = record
+        .text
+        .char_indices()
+        .nth(config.limits.max_question_chars)
+    {
+        record.text.truncate(cut);
+    }
     let path = config.matrix.state_dir.join(LOG_FILE_NAME);
     if let Err(e) = append_unanswered(&path, &record) {
         tracing::warn!(%room, "cannot append to {}: {e}", path.display());

@@ -89,7 +89,7 @@ pub(super) fn parse(
             l.max_question_chars,
             "limits.max_question_chars",
             1000,
-            10..100_001,
+            100..100_001,
         ) as usize,
         max_room_members: u64::from(limit(
             l.max_room_members,

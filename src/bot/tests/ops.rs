@@ -219,3 +219,57 @@ async fn botwait(check: impl Fn() -> bool) {
     }
     panic!("timed out");
 }
+
+/// Waits (at most 10 s) until the metrics contain `needle`.
+async fn metrics_show(h: &super::Harness, needle: &str) {
+    for _ in 0..100 {
+        if h.bot.metrics.render().contains(needle) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("metrics never showed {needle}:\n{}", h.bot.metrics.render());
+}
+
+#[tokio::test]
+async fn the_reload_trigger_reloads_and_the_watcher_reloads_changed_files() {
+    // The trigger (SIGHUP in `verbatim run`): the compiled-in knowledge is reloaded, and not watched.
+    let h = harness("", 0).await;
+    let trigger = Arc::new(tokio::sync::Notify::new());
+    let task = tokio::spawn(crate::bot::reload::watch(
+        h.bot.clone(),
+        Some(trigger.clone()),
+    ));
+    trigger.notify_one();
+    metrics_show(&h, "verbatim_reloads_total{result=\"ok\"} 1").await;
+    task.abort();
+
+    // The watcher: a broken file is refused, the fixed one is loaded.
+    let h = harness("[knowledge]\npaths = [\"kb\"]\n", 0).await;
+    let file = knowledge_copy(h._dir.path());
+    let good = std::fs::read_to_string(&file).unwrap();
+    let task = tokio::spawn(crate::bot::reload::watch(h.bot.clone(), None));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let before = h.bot.engine.current();
+    std::fs::write(&file, format!("{good}\n[[[broken\n")).unwrap();
+    metrics_show(&h, "verbatim_reloads_total{result=\"error\"} 1").await;
+    assert!(Arc::ptr_eq(&before, &h.bot.engine.current()));
+    std::fs::write(&file, &good).unwrap();
+    metrics_show(&h, "verbatim_reloads_total{result=\"ok\"} 1").await;
+    assert!(!Arc::ptr_eq(&before, &h.bot.engine.current()));
+    task.abort();
+}
+
+#[tokio::test]
+async fn the_log_keeps_only_what_the_matcher_read() {
+    let h = harness(
+        "state_dir = \".\"\n[curation]\nlog_unanswered = true\n[limits]\nmax_question_chars = 100\n",
+        0,
+    )
+    .await;
+    let long = "How do I bake sourdough bread at home? ".repeat(5);
+    h.deliver(&[], vec![plain("$long", &long)]).await;
+    let log = h._dir.path().join(crate::curation::LOG_FILE_NAME);
+    let (records, _) = crate::curation::read_log(&log).unwrap();
+    assert_eq!(records[0].text, long[..100]);
+}
