@@ -50,7 +50,8 @@ pub enum Command {
         #[command(flatten)]
         knowledge: KnowledgeArgs,
     },
-    /// Run the Matrix bot until SIGINT or SIGTERM (then finish in-flight replies and exit 0).
+    /// Run the Matrix bot until SIGINT or SIGTERM (then finish in-flight replies and exit 0); SIGHUP reloads
+    /// the knowledge.
     Run {
         /// The configuration file (see config.example.toml).
         #[arg(
@@ -200,15 +201,35 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
 }
 
 /// `verbatim run`: the bot on a multi-threaded runtime (built here only; the offline commands stay
-/// synchronous), stopped by SIGINT or SIGTERM.
+/// synchronous), stopped by SIGINT or SIGTERM; SIGHUP reloads the knowledge.
 fn run_bot(path: &std::path::Path) -> anyhow::Result<ExitCode> {
     let config = verbatim::config::Config::load(path)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(verbatim::bot::run(config, shutdown_signal()))?;
+    runtime.block_on(async {
+        let reload = std::sync::Arc::new(tokio::sync::Notify::new());
+        tokio::spawn(hangup_signal(reload.clone()));
+        verbatim::bot::run_with_reload(config, shutdown_signal(), None, Some(reload)).await
+    })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Notifies `reload` on every SIGHUP.
+async fn hangup_signal(reload: std::sync::Arc<tokio::sync::Notify>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut hup = match signal(SignalKind::hangup()) {
+        Ok(hup) => hup,
+        Err(e) => {
+            tracing::warn!("cannot listen for SIGHUP (reload with !reload instead): {e}");
+            return;
+        }
+    };
+    while hup.recv().await.is_some() {
+        tracing::info!("SIGHUP: reloading the knowledge");
+        reload.notify_one();
+    }
 }
 
 /// Completes on the first SIGINT or SIGTERM.

@@ -17,6 +17,7 @@ use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
 use crate::matcher::MatcherConfig;
+pub use ops::{CurationConfig, LimitsConfig, MetricsConfig};
 use raw::{Checker, RawConfig, key_at};
 
 /// Environment variable that overrides `[matrix] password`.
@@ -63,6 +64,12 @@ pub struct Config {
     pub bot: BotConfig,
     /// `[matching]`: matcher thresholds.
     pub matching: MatchingConfig,
+    /// `[curation]`: the unanswered-question log.
+    pub curation: CurationConfig,
+    /// `[metrics]`: the health and metrics listener.
+    pub metrics: MetricsConfig,
+    /// `[limits]`: flood control and limits on what the bot reads.
+    pub limits: LimitsConfig,
 }
 
 /// `[matrix]`.
@@ -89,6 +96,8 @@ pub struct MatrixConfig {
 pub struct AccessConfig {
     /// MXID patterns (`*` matches any run of characters) whose invites are accepted.
     pub allowed_inviters: Vec<String>,
+    /// MXID patterns (as for `allowed_inviters`) that may operate the bot (`!reload`).
+    pub admins: Vec<String>,
 }
 
 impl AccessConfig {
@@ -96,7 +105,10 @@ impl AccessConfig {
     ///
     /// ```
     /// use verbatim::config::AccessConfig;
-    /// let access = AccessConfig { allowed_inviters: vec!["@*:example.org".into(), "@ann:other.net".into()] };
+    /// let access = AccessConfig {
+    ///     allowed_inviters: vec!["@*:example.org".into(), "@ann:other.net".into()],
+    ///     ..AccessConfig::default()
+    /// };
     /// assert!(access.allows("@bob:example.org"));
     /// assert!(access.allows("@ann:other.net"));
     /// assert!(!access.allows("@bob:other.net"));
@@ -104,6 +116,20 @@ impl AccessConfig {
     /// ```
     pub fn allows(&self, user_id: &str) -> bool {
         self.allowed_inviters
+            .iter()
+            .any(|pattern| glob_match(pattern, user_id))
+    }
+
+    /// Whether `user_id` is an admin (may send `!reload`).
+    ///
+    /// ```
+    /// use verbatim::config::AccessConfig;
+    /// let access = AccessConfig { admins: vec!["@ops-*:example.org".into()], ..AccessConfig::default() };
+    /// assert!(access.is_admin("@ops-ann:example.org"));
+    /// assert!(!access.is_admin("@ann:example.org"));
+    /// ```
+    pub fn is_admin(&self, user_id: &str) -> bool {
+        self.admins
             .iter()
             .any(|pattern| glob_match(pattern, user_id))
     }
@@ -250,6 +276,9 @@ impl Config {
         for inviter in &raw.access.allowed_inviters {
             c.user_id(inviter, "access.allowed_inviters", true);
         }
+        for admin in &raw.access.admins {
+            c.user_id(admin, "access.admins", true);
+        }
         for p in &raw.knowledge.paths {
             if p.get_ref().is_empty() {
                 c.error(
@@ -328,6 +357,8 @@ impl Config {
             1..11,
         );
 
+        let (limits, metrics, curation) = ops::parse(&mut c, raw.limits, raw.metrics, raw.curation);
+
         if !c.errors.is_empty() {
             return Err(ConfigError::Invalid(c.errors));
         }
@@ -346,6 +377,12 @@ impl Config {
                 allowed_inviters: raw
                     .access
                     .allowed_inviters
+                    .into_iter()
+                    .map(Spanned::into_inner)
+                    .collect(),
+                admins: raw
+                    .access
+                    .admins
                     .into_iter()
                     .map(Spanned::into_inner)
                     .collect(),
@@ -375,6 +412,9 @@ impl Config {
                 suggest_threshold: suggest,
                 max_suggestions: max_suggestions as usize,
             },
+            curation,
+            limits,
+            metrics,
         })
     }
 
@@ -412,6 +452,7 @@ fn glob_match(pattern: &str, text: &str) -> bool {
     true
 }
 
+mod ops;
 mod raw;
 #[cfg(test)]
 mod tests;

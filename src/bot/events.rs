@@ -7,6 +7,7 @@
 //! window or from before the bot joined the room, and events already claimed.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use matrix_sdk::deserialized_responses::TimelineEvent;
@@ -21,9 +22,10 @@ use matrix_sdk::ruma::events::{
 use matrix_sdk::sync::SyncResponse;
 use matrix_sdk::{Room, RoomMemberships};
 
+use super::flood::Decision;
 use super::journal::{Pending, now_ms};
 use super::reply::Job;
-use super::trigger::{Action, Message, decide};
+use super::trigger::{Action, Message, decide, is_reload};
 use super::{Bot, rooms};
 
 /// What the filters need to know about a room, computed once per sync response.
@@ -32,6 +34,8 @@ pub struct RoomFacts {
     pub direct: bool,
     /// When the bot joined (server ms); nothing older is answered.
     pub joined_at: u64,
+    /// Joined and invited members, the bot included.
+    pub members: u64,
 }
 
 /// Handles one sync response.
@@ -50,7 +54,13 @@ pub async fn process(bot: &Arc<Bot>, response: SyncResponse) -> anyhow::Result<(
                 bot.journal().joined(room_id.as_str(), ts)?;
             }
         }
+        rooms::follow_upgrade(bot, &room);
         let facts = room_facts(bot, &room).await;
+        let max = bot.config.limits.max_room_members;
+        if max > 0 && facts.members > max {
+            leave_large_room(&room, facts.members, max);
+            continue;
+        }
         for event in &update.timeline.events {
             if let Some(job) = question(bot, &room, &facts, event, now) {
                 jobs.push(job);
@@ -79,7 +89,21 @@ pub async fn process(bot: &Arc<Bot>, response: SyncResponse) -> anyhow::Result<(
     Ok(())
 }
 
-/// The room's facts: direct or group, and the bot's join time.
+/// Leaves a room with more than `[limits] max_room_members` members (in the background, once).
+fn leave_large_room(room: &Room, members: u64, max: u64) {
+    if room.state() != matrix_sdk::RoomState::Joined {
+        return;
+    }
+    tracing::info!(room = %room.room_id(), members, max_room_members = max, "leaving a room larger than [limits] max_room_members");
+    let room = room.clone();
+    tokio::spawn(async move {
+        if let Err(e) = room.leave().await {
+            tracing::warn!(room = %room.room_id(), "cannot leave a room that is too large: {e}");
+        }
+    });
+}
+
+/// The room's facts: direct or group, the bot's join time, and the member count.
 pub async fn room_facts(bot: &Bot, room: &Room) -> RoomFacts {
     // Counted from the member state in the store: the room summary's counts are only sent with lazy-loading.
     let members = match room.members_no_sync(RoomMemberships::ACTIVE).await {
@@ -98,7 +122,11 @@ pub async fn room_facts(bot: &Bot, room: &Room) -> RoomFacts {
             _ => 0,
         },
     };
-    RoomFacts { direct, joined_at }
+    RoomFacts {
+        direct,
+        joined_at,
+        members,
+    }
 }
 
 /// The `origin_server_ts` of `event` if it is the bot's own join (not a profile change of an existing member).
@@ -133,6 +161,9 @@ pub fn question(
             let recent =
                 now.saturating_sub(ts) <= bot.config.bot.catch_up_window.as_millis() as u64;
             if e.sender() != bot.user_id && ts >= facts.joined_at && recent {
+                bot.metrics
+                    .undecryptable
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 tracing::warn!(room = %room.room_id(), event = %e.event_id(), sender = %e.sender(), "cannot decrypt a message (no room key for this device); it is not answered");
             }
             return None;
@@ -150,7 +181,27 @@ pub fn question(
     if bot.journal().contains(message.event_id.as_str()) {
         return None;
     }
-    let action = classify(bot, &message, facts.direct)?;
+    let mut action = classify(bot, &message, facts.direct)?;
+    if action != Action::Reload {
+        let decision = bot
+            .limiter
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .check(message.sender.as_str(), room.room_id().as_str(), now);
+        match decision {
+            Decision::Allow => {}
+            Decision::SlowDown { room: whole_room } => {
+                bot.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+                tracing::info!(room = %room.room_id(), sender = %message.sender, whole_room, "over the rate limit: asking to slow down");
+                action = Action::SlowDown(whole_room);
+            }
+            Decision::Silent => {
+                bot.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(room = %room.room_id(), event = %message.event_id, "over the rate limit: not answered");
+                return None;
+            }
+        }
+    }
     Some(Job {
         room: room.clone(),
         event_id: message.event_id.clone(),
@@ -171,6 +222,15 @@ pub fn classify(bot: &Bot, message: &OriginalSyncRoomMessageEvent, direct: bool)
     let MessageType::Text(text) = &content.msgtype else {
         return None;
     };
+    if is_reload(&bot.me, &text.body) {
+        // Admins only; anyone else gets silence (the command is not advertised, and a refusal would be one
+        // more message a stranger can make the bot send).
+        if bot.config.access.is_admin(message.sender.as_str()) {
+            return Some(Action::Reload);
+        }
+        tracing::info!(sender = %message.sender, "ignoring !reload from a user who is not in [access] admins");
+        return None;
+    }
     let mentions_bot = content
         .mentions
         .as_ref()

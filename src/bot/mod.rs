@@ -3,7 +3,11 @@
 //! [`run`] is the whole bot: it loads the knowledge, logs in (or restores the saved session: [`session`]),
 //! syncs with the homeserver ([`sync`]), turns messages into questions ([`events`], by the pure rules of
 //! [`trigger`]), and replies ([`reply`]), recording every question it claims in the [`journal`] so that none is
-//! ever answered twice. Invites and joins are handled in [`rooms`].
+//! ever answered twice. Invites, joins and room upgrades are handled in [`rooms`].
+//!
+//! Operating: the knowledge is reloaded live ([`reload`]: SIGHUP, `!reload` from an admin, file changes),
+//! questions pass per-user and per-room token buckets ([`flood`]), unanswered questions can be logged
+//! ([`unanswered`]), and counters ([`metrics`]) are served with a health check by [`http`].
 //!
 //! The moving parts, in order of a message's life:
 //! 1. the sync loop receives a sync response (its own backoff 1 s..60 s with jitter on errors);
@@ -19,12 +23,17 @@
 
 pub mod backoff;
 pub mod events;
+pub mod flood;
+pub mod http;
 pub mod journal;
+pub mod metrics;
+pub mod reload;
 pub mod reply;
 pub mod rooms;
 pub mod session;
 pub mod sync;
 pub mod trigger;
+pub mod unanswered;
 
 #[cfg(test)]
 mod tests;
@@ -40,6 +49,7 @@ use tokio::sync::watch;
 
 use crate::answer::{Engine, InvalidKnowledge};
 use crate::config::Config;
+use crate::matcher::MatcherConfig;
 use journal::Journal;
 use trigger::Identity;
 
@@ -52,7 +62,10 @@ const RETENTION_EXTRA: Duration = Duration::from_secs(24 * 3600);
 pub struct Bot {
     client: Client,
     config: Config,
-    engine: Engine,
+    engine: reload::EngineCell,
+    reloading: tokio::sync::Mutex<()>,
+    metrics: Arc<metrics::Metrics>,
+    limiter: Mutex<flood::Limiter>,
     me: Identity,
     user_id: OwnedUserId,
     journal: Mutex<Journal>,
@@ -75,8 +88,26 @@ impl Bot {
     }
 }
 
-/// Loads the knowledge of `config` into an engine (the bot's names are not part of questions).
-pub fn load_engine(config: &Config) -> anyhow::Result<Engine> {
+/// The flood control of `config`'s `[limits]`.
+pub fn limiter(config: &Config) -> flood::Limiter {
+    let l = &config.limits;
+    flood::Limiter::new(
+        flood::Rate {
+            burst: l.per_user_burst,
+            per_minute: l.per_user_per_minute,
+        },
+        flood::Rate {
+            burst: l.per_room_burst,
+            per_minute: l.per_room_per_minute,
+        },
+    )
+}
+
+/// Loads and validates the knowledge of `config` (the same checks as `verbatim check`): the engine (with the
+/// bot's names, which are not part of questions, and the help command) and its warnings, or every problem.
+pub fn try_load_engine(
+    config: &Config,
+) -> Result<(Engine, Vec<crate::diagnostic::Diagnostic>), InvalidKnowledge> {
     let local = config
         .matrix
         .user_id
@@ -94,15 +125,27 @@ pub fn load_engine(config: &Config) -> anyhow::Result<Engine> {
             .filter(|n| !n.contains(char::is_whitespace))
             .cloned(),
     );
-    match Engine::load(
+    let (engine, warnings) = Engine::load(
         &config.knowledge_paths,
-        config.matching.matcher_config(names),
-    ) {
+        MatcherConfig {
+            max_question_chars: config.limits.max_question_chars,
+            ..config.matching.matcher_config(names)
+        },
+    )?;
+    Ok((
+        engine.with_help_command(config.bot.help_command.clone()),
+        warnings,
+    ))
+}
+
+/// Loads the knowledge of `config` into an engine, logging its errors.
+pub fn load_engine(config: &Config) -> anyhow::Result<Engine> {
+    match try_load_engine(config) {
         Ok((engine, warnings)) => {
             for warning in warnings {
                 tracing::debug!("{warning}");
             }
-            Ok(engine.with_help_command(config.bot.help_command.clone()))
+            Ok(engine)
         }
         Err(InvalidKnowledge(diagnostics)) => {
             for d in diagnostics.iter().filter(|d| d.is_error()) {
@@ -124,11 +167,23 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send) -> a
     run_with(config, shutdown, None).await
 }
 
-/// [`run`], telling `ready` once the first sync is processed (the bot is answering questions from then on).
+/// [`run_with`] without a reload trigger.
 pub async fn run_with(
     config: Config,
     shutdown: impl Future<Output = ()> + Send,
     ready: Option<tokio::sync::oneshot::Sender<()>>,
+) -> anyhow::Result<()> {
+    run_with_reload(config, shutdown, ready, None).await
+}
+
+/// [`run`], telling `ready` once the first sync is processed (the bot is answering questions from then on),
+/// and reloading the knowledge whenever `reload` is notified (the command line wires SIGHUP to it); see
+/// [`reload`] for the other triggers.
+pub async fn run_with_reload(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send,
+    ready: Option<tokio::sync::oneshot::Sender<()>>,
+    reload: Option<Arc<tokio::sync::Notify>>,
 ) -> anyhow::Result<()> {
     let engine = load_engine(&config)?;
     session::ensure_state_dir(&config.matrix.state_dir)?;
@@ -165,12 +220,31 @@ pub async fn run_with(
         "verbatim starting"
     );
 
+    let metrics = Arc::new(metrics::Metrics::default());
+    metrics.entries.store(
+        engine.knowledge().entries.len() as u64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    let listener = match config.metrics.listen {
+        Some(addr) => {
+            let (bound, task) = http::serve(addr, metrics.clone(), config.metrics.healthy_sync_age)
+                .await
+                .with_context(|| format!("listening for /healthz and /metrics on {addr}"))?;
+            tracing::info!(%bound, "serving /healthz and /metrics");
+            Some(task)
+        }
+        None => None,
+    };
+    let flood = limiter(&config);
     let (stop_tx, stopping) = watch::channel(false);
     let bot = Arc::new(Bot {
         replies: reply::Dispatcher::new(config.bot.max_concurrent_questions),
         client,
         config,
-        engine,
+        engine: reload::EngineCell::new(engine),
+        reloading: tokio::sync::Mutex::new(()),
+        metrics,
+        limiter: Mutex::new(flood),
         me,
         user_id,
         journal: Mutex::new(journal),
@@ -178,9 +252,14 @@ pub async fn run_with(
         invites: Mutex::default(),
     });
 
+    let watcher = tokio::spawn(reload::watch(bot.clone(), reload));
     let result = sync::run(&bot, pending, shutdown, ready).await;
     let _ = stop_tx.send(true);
     bot.replies.drain(DRAIN_TIMEOUT).await;
+    watcher.abort();
+    if let Some(listener) = listener {
+        listener.abort();
+    }
     match &result {
         Ok(()) => tracing::info!("verbatim stopped"),
         Err(e) => tracing::error!("verbatim stopped: {e:#}"),

@@ -125,15 +125,25 @@ impl Dispatcher {
 }
 
 /// Builds the reply content for `job`: an `m.notice` replying to the question, in its thread, mentioning only
-/// the asker. Returns it with the outcome, entry id and score for the log.
+/// the asker. Returns it with the outcome, entry id and score for the log. `reloaded` is what the reload of
+/// an admin's `!reload` did (it is done before, as it is not instant).
 pub fn reply_content(
     bot: &Bot,
     job: &Job,
+    reloaded: Option<&super::reload::Outcome>,
 ) -> (RoomMessageEventContent, &'static str, Option<String>, f64) {
     let (plain, html, outcome, entry, score) = match &job.action {
         Action::Ask(question) => {
             tracing::debug!(room = %job.room.room_id(), event = %job.event_id, question = %question, "question");
-            let reply = bot.engine.ask(question);
+            let engine = bot.engine.current();
+            let reply = engine.ask(question);
+            super::unanswered::record(
+                &bot.config,
+                &engine,
+                &reply,
+                job.room.room_id().as_str(),
+                job.sender.as_str(),
+            );
             let outcome = match reply.outcome {
                 Outcome::Answer => "answer",
                 Outcome::Suggest => "suggest",
@@ -148,12 +158,43 @@ pub fn reply_content(
             )
         }
         Action::Help => {
-            let r = bot.engine.help(&bot.me.how_to_ask());
+            let r = bot.engine.current().help(&bot.me.how_to_ask());
             (r.plain, r.html, "help", None, 0.0)
         }
         Action::Sources => {
-            let r = bot.engine.sources();
+            let r = bot.engine.current().sources();
             (r.plain, r.html, "sources", None, 0.0)
+        }
+        Action::SlowDown(room) => {
+            let text = if *room {
+                "This room is asking faster than I can answer. Please slow down; I will answer again in a minute."
+            } else {
+                "You are asking faster than I can answer. Please slow down; I will answer again in a minute."
+            };
+            (
+                text.to_string(),
+                format!("<p>{text}</p>"),
+                "slow_down",
+                None,
+                0.0,
+            )
+        }
+        Action::Reload => {
+            let text = reloaded
+                .map(super::reload::Outcome::message)
+                .unwrap_or_default();
+            let text = &text;
+            let html = format!(
+                "<p>{}</p>",
+                crate::answer::escape(text).replace('\n', "<br>")
+            );
+            (
+                crate::answer::defuse(text),
+                crate::answer::defuse(&html),
+                "reload",
+                None,
+                0.0,
+            )
         }
         Action::Ignore => unreachable!("ignored messages are not queued"),
     };
@@ -170,7 +211,11 @@ pub fn reply_content(
 
 /// Replies to one question and records the result in the journal.
 async fn handle(bot: &Bot, job: Job) {
-    let (content, outcome, entry, score) = reply_content(bot, &job);
+    let reloaded = match job.action {
+        Action::Reload => Some(super::reload::reload(bot, "!reload").await),
+        _ => None,
+    };
+    let (content, outcome, entry, score) = reply_content(bot, &job, reloaded.as_ref());
     let room = job.room.room_id();
     match send(
         bot,
@@ -184,6 +229,7 @@ async fn handle(bot: &Bot, job: Job) {
             if let Err(e) = bot.journal().done(job.event_id.as_str(), reply.as_str()) {
                 tracing::warn!(%room, event = %job.event_id, "cannot record the reply in the journal: {e}");
             }
+            bot.metrics.question(outcome, job.received.elapsed());
             tracing::info!(
                 %room,
                 event = %job.event_id,
@@ -198,6 +244,7 @@ async fn handle(bot: &Bot, job: Job) {
             tracing::info!(%room, event = %job.event_id, "shutting down before the reply went out; it is sent at the next start");
         }
         Err(SendError::Failed(e)) => {
+            bot.metrics.question("failed", job.received.elapsed());
             tracing::warn!(%room, event = %job.event_id, outcome, "giving up on the reply: {e}");
             if let Err(e) = bot.journal().gave_up(job.event_id.as_str()) {
                 tracing::warn!(%room, event = %job.event_id, "cannot record in the journal: {e}");
@@ -261,6 +308,9 @@ async fn send(
         if bot.is_stopping() {
             return Err(SendError::Stopping);
         }
+        bot.metrics
+            .send_retries
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         tracing::debug!(room = %room.room_id(), retry_in_ms = delay.as_millis() as u64, "sending failed: {error}");
         let mut stopping = bot.stopping.clone();
         tokio::select! {

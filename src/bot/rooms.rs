@@ -1,5 +1,6 @@
 //! Rooms: accepting invites from allowed inviters (retrying the join with backoff), rejecting the others,
-//! joining the configured rooms at start, and the bot's profile.
+//! joining the configured rooms at start, following room upgrades (tombstones) into the replacement room,
+//! and the bot's profile.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -99,6 +100,68 @@ async fn answer_invite(bot: &Bot, room_id: &RoomId) {
             }
         }
     }
+}
+
+/// Follows an upgrade: when `room` (which the bot is in) has a tombstone naming a replacement room the bot is
+/// not in yet, joins the replacement (in the background, once at a time per room, with retries).
+pub fn follow_upgrade(bot: &Arc<Bot>, room: &matrix_sdk::Room) {
+    let Some(successor) = room.successor_room() else {
+        return;
+    };
+    let new = successor.room_id;
+    if bot
+        .client
+        .get_room(&new)
+        .is_some_and(|r| r.state() == matrix_sdk::RoomState::Joined)
+    {
+        return;
+    }
+    let key = format!("upgrade:{new}");
+    if !bot
+        .invites
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(key.clone())
+    {
+        return;
+    }
+    let bot = bot.clone();
+    let old = room.room_id().to_owned();
+    // Servers that can help the bot's homeserver join: the old room's and the bot's own.
+    let mut via: Vec<matrix_sdk::ruma::OwnedServerName> = old
+        .server_name()
+        .into_iter()
+        .chain(Some(bot.user_id.server_name()))
+        .map(ToOwned::to_owned)
+        .collect();
+    via.dedup();
+    tokio::spawn(async move {
+        let target: OwnedRoomOrAliasId = new.clone().into();
+        let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
+        loop {
+            let joined_at = now_ms();
+            match bot.client.join_room_by_id_or_alias(&target, &via).await {
+                Ok(_) => {
+                    let _ = bot.journal().joined(new.as_str(), joined_at);
+                    tracing::info!(%old, %new, "the room was upgraded; joined the replacement room");
+                    break;
+                }
+                Err(e) if backoff.attempts() + 1 >= JOIN_ATTEMPTS || bot.is_stopping() => {
+                    tracing::warn!(%old, %new, "cannot join the replacement of an upgraded room; giving up: {e}");
+                    break;
+                }
+                Err(e) => {
+                    let delay = backoff.next_delay();
+                    tracing::info!(%new, retry_in_ms = delay.as_millis() as u64, "joining the replacement room failed: {e}");
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+        bot.invites
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&key);
+    });
 }
 
 /// Joins the rooms of `[bot] join_rooms` the bot is not in yet.

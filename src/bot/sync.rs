@@ -83,6 +83,11 @@ pub async fn run(
                     );
                 }
                 backoff.reset();
+                bot.metrics.synced();
+                bot.metrics.rooms.store(
+                    bot.client.joined_rooms().len() as u64,
+                    std::sync::atomic::Ordering::Relaxed,
+                );
                 if let Some(pending) = pending.take() {
                     session::setup_encryption(&bot.client, &bot.config).await;
                     tokio::spawn(rooms::join_configured(bot.clone()));
@@ -107,6 +112,9 @@ pub async fn run(
                         paths.store.display()
                     );
                 }
+                bot.metrics
+                    .sync_failures
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let delay = backoff.next_delay();
                 tracing::warn!(
                     attempt = backoff.attempts(),

@@ -57,6 +57,9 @@ async fn harness(extra_config: &str, rate_limited: usize) -> Harness {
         .mount()
         .await;
     let dir = tempfile::tempdir().unwrap();
+    if extra_config.contains("\"kb\"") {
+        knowledge_copy(dir.path());
+    }
     let text = format!(
         "[matrix]\nhomeserver = {:?}\nuser_id = {ME:?}\nstore_passphrase = \"x\"\n{extra_config}",
         server.uri()
@@ -73,7 +76,10 @@ async fn harness(extra_config: &str, rate_limited: usize) -> Harness {
     };
     let bot = Arc::new(Bot {
         replies: reply::Dispatcher::new(4),
-        engine: load_engine(&config).unwrap(),
+        engine: super::reload::EngineCell::new(load_engine(&config).unwrap()),
+        reloading: tokio::sync::Mutex::new(()),
+        metrics: Arc::default(),
+        limiter: Mutex::new(super::limiter(&config)),
         user_id: ME.try_into().unwrap(),
         client,
         config,
@@ -393,6 +399,15 @@ async fn rate_limits_are_waited_out_with_the_same_transaction() {
         "one transaction id for every attempt"
     );
     assert!(h.bot.journal().is_reply("$reply2"));
+    let metrics = h.bot.metrics.render();
+    assert!(
+        metrics.contains("verbatim_send_retries_total 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("verbatim_questions_total{outcome=\"answer\"} 1"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
@@ -412,3 +427,23 @@ async fn a_failing_send_is_given_up_after_the_configured_attempts() {
         "a given-up reply is not retried forever"
     );
 }
+
+/// Copies the shipped knowledge into `dir/kb` and returns the knowledge file's path.
+pub(super) fn knowledge_copy(dir: &std::path::Path) -> std::path::PathBuf {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+    std::fs::create_dir_all(dir.join("kb/sources")).unwrap();
+    let mut file = None;
+    for entry in std::fs::read_dir(src.join("sources")).unwrap().flatten() {
+        std::fs::copy(entry.path(), dir.join("kb/sources").join(entry.file_name())).unwrap();
+    }
+    for entry in std::fs::read_dir(&src).unwrap().flatten() {
+        if entry.path().is_file() {
+            let to = dir.join("kb").join(entry.file_name());
+            std::fs::copy(entry.path(), &to).unwrap();
+            file = Some(to);
+        }
+    }
+    file.unwrap()
+}
+
+mod ops;

@@ -83,6 +83,10 @@ pub enum Action {
     Help,
     /// Send the sources message.
     Sources,
+    /// Reload the knowledge (`!reload`; only ever produced for an admin, see [`is_reload`]).
+    Reload,
+    /// Tell the sender to slow down (flood control; `true` when the whole room is over its limit).
+    SlowDown(bool),
     /// Stay silent.
     Ignore,
 }
@@ -154,6 +158,40 @@ pub fn decide(me: &Identity, message: &Message<'_>) -> Action {
         return Action::Help;
     }
     Action::Ask(question)
+}
+
+/// The admin command that reloads the knowledge.
+pub const RELOAD_COMMAND: &str = "!reload";
+
+/// Whether `body` is the reload command (`!reload`, alone on its line, after an optional command prefix or
+/// bot name). Whether the sender may use it is the caller's business.
+///
+/// ```
+/// use verbatim::bot::trigger::{is_reload, Identity};
+/// let me = Identity {
+///     user_id: "@verbatim:example.org".into(),
+///     display_name: None,
+///     command_prefix: "!ask".into(),
+///     help_command: "!help".into(),
+///     sources_command: "!sources".into(),
+/// };
+/// assert!(is_reload(&me, "!reload"));
+/// assert!(is_reload(&me, "verbatim: !reload "));
+/// assert!(!is_reload(&me, "!reload the page"));
+/// assert!(!is_reload(&me, "how do I !reload"));
+/// ```
+pub fn is_reload(me: &Identity, body: &str) -> bool {
+    let mut text = strip_reply_fallback(body).0.trim();
+    loop {
+        if let Some(rest) = strip_word(text, &me.command_prefix) {
+            text = rest;
+        } else if let Some(rest) = strip_leading_name(text, me) {
+            text = rest;
+        } else {
+            break;
+        }
+    }
+    text.eq_ignore_ascii_case(RELOAD_COMMAND)
 }
 
 /// Drops a rich-reply fallback (`> <@sender> quoted text` lines and the blank line after them) from the start

@@ -22,6 +22,12 @@ pub(super) struct RawConfig {
     pub(super) bot: RawBot,
     #[serde(default)]
     pub(super) matching: RawMatching,
+    #[serde(default)]
+    pub(super) curation: RawCuration,
+    #[serde(default)]
+    pub(super) metrics: RawMetrics,
+    #[serde(default)]
+    pub(super) limits: RawLimits,
 }
 
 #[derive(Deserialize)]
@@ -41,6 +47,8 @@ pub(super) struct RawMatrix {
 pub(super) struct RawAccess {
     #[serde(default)]
     pub(super) allowed_inviters: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) admins: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -70,6 +78,31 @@ pub(super) struct RawMatching {
     pub(super) answer_threshold: Option<Spanned<f64>>,
     pub(super) suggest_threshold: Option<Spanned<f64>>,
     pub(super) max_suggestions: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCuration {
+    pub(super) log_unanswered: Option<bool>,
+    pub(super) log_user_ids: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMetrics {
+    pub(super) listen: Option<Spanned<String>>,
+    pub(super) healthy_sync_age_secs: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLimits {
+    pub(super) per_user_burst: Option<Spanned<i64>>,
+    pub(super) per_user_per_minute: Option<Spanned<i64>>,
+    pub(super) per_room_burst: Option<Spanned<i64>>,
+    pub(super) per_room_per_minute: Option<Spanned<i64>>,
+    pub(super) max_question_chars: Option<Spanned<i64>>,
+    pub(super) max_room_members: Option<Spanned<i64>>,
 }
 
 /// Collects errors with positions while validating.

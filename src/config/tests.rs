@@ -70,8 +70,8 @@ fn unknown_keys_are_errors_with_their_line() {
         "{e:?}"
     );
 
-    let e = errors(&format!("{MINIMAL}\n[metrics]\nlisten = \"x\"\n"));
-    assert!(e[0].starts_with("5:2: unknown field `metrics`"), "{e:?}");
+    let e = errors(&format!("{MINIMAL}\n[metrix]\nlisten = \"x\"\n"));
+    assert!(e[0].starts_with("5:2: unknown field `metrix`"), "{e:?}");
 }
 
 #[test]
@@ -164,4 +164,71 @@ fn globs() {
     assert!(glob_match("@a*b*c:x", "@a1b2c:x"));
     assert!(!glob_match("@a*b*c:x", "@a1c2b:x"));
     assert!(!glob_match("@*:example.org", ":example.org"));
+}
+
+#[test]
+fn curation_log_is_off_by_default_and_can_be_enabled() {
+    let c = parse(MINIMAL).unwrap();
+    assert_eq!(c.curation, CurationConfig::default());
+    assert!(!c.curation.log_unanswered && !c.curation.log_user_ids);
+    let c = parse(&format!(
+        "{MINIMAL}[curation]\nlog_unanswered = true\nlog_user_ids = true\n"
+    ))
+    .unwrap();
+    assert!(c.curation.log_unanswered && c.curation.log_user_ids);
+    let e = errors(&format!("{MINIMAL}[curation]\nlog_unanswered = \"yes\"\n"));
+    assert!(e[0].contains("`curation.log_unanswered`"), "{e:?}");
+}
+
+#[test]
+fn admins_are_checked_like_inviters() {
+    let c = parse(&format!(
+        "{MINIMAL}[access]\nadmins = [\"@ops-*:example.org\"]\n"
+    ))
+    .unwrap();
+    assert!(c.access.is_admin("@ops-ann:example.org") && !c.access.is_admin("@ann:example.org"));
+    assert!(parse(MINIMAL).unwrap().access.admins.is_empty());
+    let e = errors(&format!("{MINIMAL}[access]\nadmins = [\"ops\"]\n"));
+    assert!(e[0].starts_with("5:11: `access.admins`"), "{e:?}");
+}
+
+#[test]
+fn metrics_listener_is_off_by_default() {
+    let c = parse(MINIMAL).unwrap();
+    assert_eq!(c.metrics.listen, None);
+    assert_eq!(c.metrics.healthy_sync_age, Duration::from_secs(120));
+    let c = parse(&format!(
+        "{MINIMAL}[metrics]\nlisten = \"127.0.0.1:9102\"\nhealthy_sync_age_secs = 60\n"
+    ))
+    .unwrap();
+    assert_eq!(c.metrics.listen, Some("127.0.0.1:9102".parse().unwrap()));
+    assert_eq!(c.metrics.healthy_sync_age, Duration::from_secs(60));
+    let e = errors(&format!("{MINIMAL}[metrics]\nlisten = \"localhost\"\n"));
+    assert!(e[0].starts_with("5:10: `metrics.listen`"), "{e:?}");
+}
+
+#[test]
+fn limits_have_sane_defaults() {
+    let l = parse(MINIMAL).unwrap().limits;
+    assert_eq!(
+        (
+            l.per_user_burst,
+            l.per_user_per_minute,
+            l.per_room_burst,
+            l.per_room_per_minute
+        ),
+        (5, 10, 20, 60)
+    );
+    assert_eq!((l.max_question_chars, l.max_room_members), (1000, 500));
+    let l = parse(&format!(
+        "{MINIMAL}[limits]\nmax_room_members = 0\nper_user_burst = 1\n"
+    ))
+    .unwrap()
+    .limits;
+    assert_eq!((l.max_room_members, l.per_user_burst), (0, 1));
+    let e = errors(&format!("{MINIMAL}[limits]\nper_room_per_minute = 0\n"));
+    assert!(
+        e[0].starts_with("5:23: `limits.per_room_per_minute`"),
+        "{e:?}"
+    );
 }

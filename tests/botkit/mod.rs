@@ -201,7 +201,8 @@ pub async fn wait<T, F: AsyncFnMut() -> Option<T>>(what: &str, mut check: F) -> 
     }
 }
 
-/// The text of the bot's configuration file for `server`, with its state in `dir/state`.
+/// The text of the bot's configuration file for `server`, with its state in `dir/state`. Flood control is set
+/// far above what the tests send unless `extra` has its own `[limits]`.
 pub fn bot_config_text(
     server: &Synapse,
     bot: &TestUser,
@@ -210,9 +211,15 @@ pub fn bot_config_text(
     extra: &str,
 ) -> String {
     let allowed: Vec<String> = allowed.iter().map(|a| format!("{a:?}")).collect();
+    let limits = if extra.contains("[limits]") {
+        ""
+    } else {
+        "\n[limits]\nper_user_burst = 10000\nper_user_per_minute = 100000\nper_room_burst = 10000\n\
+         per_room_per_minute = 100000\n"
+    };
     format!(
         "[matrix]\nhomeserver = {:?}\nuser_id = {:?}\npassword = {:?}\nstore_passphrase = \"test passphrase\"\n\
-         state_dir = {:?}\n\n[access]\nallowed_inviters = [{}]\n{extra}",
+         state_dir = {:?}\n\n[access]\nallowed_inviters = [{}]\n{extra}{limits}",
         server.base_url(),
         bot.user_id,
         bot.password,
