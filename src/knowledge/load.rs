@@ -166,7 +166,9 @@ pub fn load(
             path,
             lines,
         };
-        let Some(mut raw) = reader.parse() else { continue };
+        let Some(mut raw) = reader.parse() else {
+            continue;
+        };
         let Some(source) = reader.source(&mut raw.source, read_source, &mut source_ids) else {
             continue;
         };
