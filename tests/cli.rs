@@ -1,30 +1,11 @@
 //! The offline command line, run as the built binary: `ask`, `ask --json` over stdin, `chat`, and `check` on
 //! the shipped knowledge and on broken fixtures (exact `path:line:col` and message).
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod cmd;
 
-fn verbatim(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_verbatim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run verbatim");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
+use std::process::Command;
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
+use cmd::{json_lines, stdout, verbatim};
 
 #[test]
 fn ask_prints_the_quote_and_its_source() {
@@ -63,10 +44,7 @@ fn ask_json_over_stdin_answers_each_line_in_order() {
     let questions = "Who is Hou Yugang?\nHow do I bake bread?\n\nwhat is haier\n";
     let out = verbatim(&["ask", "--json"], questions);
     assert!(out.status.success());
-    let lines: Vec<serde_json::Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<serde_json::Value> = json_lines(&stdout(&out));
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["question"], "Who is Hou Yugang?");
     assert_eq!(lines[0]["outcome"], "answer");
@@ -95,10 +73,7 @@ fn ask_survives_huge_and_junk_questions() {
     let input = format!("{huge}\n🎉🎉🎉\n\u{1}\u{2}\n?!?!\n");
     let out = verbatim(&["ask", "--json"], &input);
     assert!(out.status.success());
-    let lines: Vec<serde_json::Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<serde_json::Value> = json_lines(&stdout(&out));
     assert_eq!(lines.len(), 4);
     assert!(lines.iter().all(|l| l["outcome"] == "none"));
 }

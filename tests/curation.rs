@@ -1,31 +1,14 @@
 //! The unanswered-question log and `verbatim review`: records written by `ask --log-unanswered`, grouping
 //! of similar questions, and the review's output.
 
-use std::process::{Command, Output, Stdio};
+mod cmd;
+
+use cmd::{json_lines, verbatim};
 
 use verbatim::answer::Engine;
 use verbatim::curation::review::{cluster, render, review};
 use verbatim::curation::{UnansweredRecord, append_unanswered, read_log};
 use verbatim::matcher::MatcherConfig;
-
-fn verbatim(args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_verbatim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
 
 #[test]
 fn ask_logs_only_unanswered_questions() {
@@ -42,10 +25,7 @@ fn ask_logs_only_unanswered_questions() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = std::fs::read_to_string(&log).unwrap();
-    let lines: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<serde_json::Value> = json_lines(&text);
     assert_eq!(lines.len(), 2, "{text}");
     assert_eq!(lines[0]["text"], "How do I bake bread?");
     assert_eq!(lines[0]["outcome"], "none");
