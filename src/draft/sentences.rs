@@ -8,7 +8,7 @@
 //! bracket) followed by a capital letter, a quote or a bracket, except after an abbreviation ("Jan.", "Dr.",
 //! an initial) and except inside a direct quote, so a quote spanning sentences stays whole.
 
-use crate::matcher::normalize::MONTHS;
+use crate::matcher::normalize::{MONTHS, is_abbreviation};
 
 /// What a unit of the report is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,13 +33,6 @@ pub struct Unit {
     /// What it is.
     pub kind: Kind,
 }
-
-/// Abbreviations after which a full stop does not end a sentence (lower case, without the stop).
-const ABBREVIATIONS: &[&str] = &[
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr",
-    "mrs", "ms", "dr", "prof", "st", "no", "vs", "etc", "co", "inc", "ltd", "gov", "sen", "rep",
-    "gen", "lt", "col", "jr", "sr",
-];
 
 /// Words that introduce a date line.
 const DATE_WORDS: &[&str] = &[
@@ -287,16 +280,6 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
     }
     push(&mut found, &paragraph[start..]);
     found
-}
-
-/// Whether the word just before a full stop is an abbreviation or an initial.
-fn is_abbreviation(before: &str) -> bool {
-    let word_start = before
-        .rfind(|c: char| !c.is_alphanumeric())
-        .map_or(0, |j| j + 1);
-    let word = &before[word_start..];
-    let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-    initial || ABBREVIATIONS.contains(&word.to_lowercase().as_str())
 }
 
 fn push<'t>(found: &mut Vec<&'t str>, piece: &'t str) {

@@ -2,6 +2,7 @@
 //! phrasing finds its own entry, and every sentence of a source is quoted somewhere (a warning).
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::matcher::normalize::is_abbreviation;
 use crate::matcher::{Matcher, MatcherConfig, Outcome};
 
 use super::Knowledge;
@@ -131,10 +132,6 @@ fn closest_passage(source: &str, quote: &str) -> String {
 /// closing quote or bracket) followed by a space and an upper-case letter, a quote or a bracket; or at a line
 /// break. Abbreviations such as "Jan." do not end a sentence.
 fn sentences(text: &str) -> Vec<(usize, &str)> {
-    const ABBREVIATIONS: &[&str] = &[
-        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr",
-        "mrs", "ms", "dr", "st", "no", "vs", "etc", "co", "inc", "ltd",
-    ];
     let mut found = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
@@ -142,10 +139,6 @@ fn sentences(text: &str) -> Vec<(usize, &str)> {
         let stop = match c {
             '\n' => Some(i),
             '.' | '?' | '!' | ']' => {
-                let word_start = text[..i]
-                    .rfind(|c: char| !c.is_alphanumeric())
-                    .map_or(0, |j| j + 1);
-                let word = text[word_start..i].to_lowercase();
                 let mut j = i + 1;
                 while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b']') {
                     j += 1;
@@ -153,7 +146,7 @@ fn sentences(text: &str) -> Vec<(usize, &str)> {
                 let next = text[j..]
                     .strip_prefix(' ')
                     .and_then(|rest| rest.chars().next());
-                let ends = !(c == '.' && ABBREVIATIONS.contains(&word.as_str()))
+                let ends = !(c == '.' && is_abbreviation(&text[..i]))
                     && next.is_some_and(|n| n.is_uppercase() || matches!(n, '"' | '[' | '('));
                 ends.then_some(j)
             }

@@ -326,6 +326,30 @@ pub const MONTHS: &[&str] = &[
     "december",
 ];
 
+/// Abbreviations after which a full stop does not end a sentence (lower case, without the stop).
+const ABBREVIATIONS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr",
+    "mrs", "ms", "dr", "prof", "st", "no", "vs", "etc", "co", "inc", "ltd", "gov", "sen", "rep",
+    "gen", "lt", "col", "jr", "sr",
+];
+
+/// Whether the word just before a full stop (the end of `before`) is an abbreviation or an initial, so that
+/// the stop does not end a sentence. Shared by `verbatim check` and `verbatim draft`.
+///
+/// ```
+/// use verbatim::matcher::normalize::is_abbreviation;
+/// assert!(is_abbreviation("on Jan") && is_abbreviation("said Dr") && is_abbreviation("by J"));
+/// assert!(!is_abbreviation("in 2023") && !is_abbreviation("the province"));
+/// ```
+pub fn is_abbreviation(before: &str) -> bool {
+    let word_start = before
+        .rfind(|c: char| !c.is_alphanumeric())
+        .map_or(0, |j| j + 1);
+    let word = &before[word_start..];
+    let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+    initial || ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+}
+
 /// What kind of answer a question asks for, as far as its question words tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Intent {
