@@ -246,7 +246,13 @@ impl Engine {
     pub fn sources(&self) -> Rendered {
         let mut plain = String::from("My sources:");
         let mut html = String::from("<p>My sources:</p>\n<ul>\n");
-        for source in &self.knowledge.sources {
+        for (index, source) in self.knowledge.sources.iter().enumerate() {
+            let entries = self
+                .knowledge
+                .entries
+                .iter()
+                .filter(|e| e.source == index)
+                .count();
             let extra: String = [&source.publisher, &source.url]
                 .into_iter()
                 .flatten()
@@ -254,16 +260,14 @@ impl Engine {
                 .collect();
             plain.push_str(&format!(
                 "\n- \"{}\", {}{extra} ({} entries)",
-                source.title,
-                source.date,
-                self.count(source)
+                source.title, source.date, entries
             ));
             html.push_str(&format!(
                 "<li><em>{}</em>, {}{} ({} entries)</li>\n",
                 escape(&source.title),
                 escape(&source.date),
                 escape(&extra),
-                self.count(source)
+                entries
             ));
         }
         html.push_str("</ul>");
@@ -271,19 +275,6 @@ impl Engine {
             plain: defuse(&plain),
             html: defuse(&html),
         }
-    }
-
-    fn count(&self, source: &crate::knowledge::Source) -> usize {
-        let index = self
-            .knowledge
-            .sources
-            .iter()
-            .position(|s| std::ptr::eq(s, source));
-        self.knowledge
-            .entries
-            .iter()
-            .filter(|e| Some(e.source) == index)
-            .count()
     }
 }
 
