@@ -1,24 +1,30 @@
-//! The optional health and metrics listener (`[metrics] listen`): a minimal HTTP/1.1 server on the bot's
-//! tokio runtime that answers `GET /healthz` and `GET /metrics` (one request per connection, then close).
-//! Hand-written on `tokio::net` rather than a web framework: two read-only endpoints do not justify the
-//! compile time of one. Requests are bounded (8 KiB of headers, 5 s to send them).
+//! The optional health and metrics listener (`[metrics] listen`): `GET /healthz` and `GET /metrics`, served
+//! by [axum] (on hyper) on the bot's tokio runtime. Anything else is a 404 naming the two endpoints; a method
+//! other than GET (or HEAD) on them is a 405. Both handlers only read atomics, so a scrape never waits on the
+//! bot's work.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::net::TcpListener;
 
 use super::metrics::Metrics;
 
-/// The most a request's head may be.
-const MAX_HEAD: usize = 8 * 1024;
-/// How long a client has to send its request.
-const READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// What the handlers read.
+#[derive(Clone)]
+struct Shared {
+    metrics: Arc<Metrics>,
+    healthy_sync_age: Duration,
+}
 
-/// Binds `addr` and serves `/healthz` and `/metrics` until the task is dropped; returns the bound address
-/// (useful with port 0) and the serving task.
+/// Binds `addr` and serves `/healthz` and `/metrics` until the returned task is aborted; returns the bound
+/// address (useful with port 0) and the serving task.
 pub async fn serve(
     addr: SocketAddr,
     metrics: Arc<Metrics>,
@@ -26,75 +32,58 @@ pub async fn serve(
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
+    let app = router(Shared {
+        metrics,
+        healthy_sync_age,
+    });
     let task = tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                continue;
-            };
-            let metrics = metrics.clone();
-            tokio::spawn(async move {
-                let _ = answer(stream, &metrics, healthy_sync_age).await;
-            });
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the /healthz and /metrics listener stopped");
         }
     });
     Ok((local, task))
 }
 
-async fn answer(
-    mut stream: TcpStream,
-    metrics: &Metrics,
-    healthy_sync_age: Duration,
-) -> std::io::Result<()> {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    let read = async {
-        while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < MAX_HEAD {
-            let n = stream.read(&mut buf).await?;
-            if n == 0 {
-                break;
-            }
-            head.extend_from_slice(&buf[..n]);
-        }
-        Ok::<_, std::io::Error>(())
-    };
-    if tokio::time::timeout(READ_TIMEOUT, read).await.is_err() {
-        return Ok(());
-    }
-    let line = String::from_utf8_lossy(&head);
-    let mut parts = line.lines().next().unwrap_or_default().split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let path = target.split('?').next().unwrap_or("");
-    let (status, content_type, body) = match (method, path) {
-        ("GET", "/healthz") => {
-            let (code, json) = metrics.health(healthy_sync_age);
-            (code, "application/json", format!("{json}\n"))
-        }
-        ("GET", "/metrics") => (
-            200,
-            "text/plain; version=0.0.4; charset=utf-8",
-            metrics.render(),
-        ),
-        ("GET", _) => (
-            404,
-            "text/plain",
-            "not found: try /healthz or /metrics\n".into(),
-        ),
-        _ => (405, "text/plain", "only GET\n".into()),
-    };
-    let reason = match status {
-        200 => "OK",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "Service Unavailable",
-    };
-    let response = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(response.as_bytes()).await?;
-    stream.shutdown().await
+fn router(shared: Shared) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .with_state(shared)
+}
+
+/// 200 when the last sync is recent enough, 503 otherwise; the state as JSON either way.
+async fn healthz(State(shared): State<Shared>) -> Response {
+    let (code, json) = shared.metrics.health(shared.healthy_sync_age);
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        format!("{json}\n"),
+    )
+        .into_response()
+}
+
+/// The Prometheus text exposition.
+async fn metrics(State(shared): State<Shared>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        shared.metrics.render(),
+    )
+        .into_response()
+}
+
+async fn not_found() -> (StatusCode, &'static str) {
+    (
+        StatusCode::NOT_FOUND,
+        "not found: try /healthz or /metrics\n",
+    )
 }
 
 #[cfg(test)]
@@ -145,6 +134,12 @@ mod tests {
             "{body}"
         );
         assert_eq!(get("/nope").await.0, 404);
+        let post = http
+            .post(format!("http://{addr}/metrics"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(post.status().as_u16(), 405);
         task.abort();
     }
 }

@@ -34,6 +34,7 @@ pub mod session;
 pub mod sync;
 pub mod trigger;
 pub mod unanswered;
+pub mod watcher;
 
 #[cfg(test)]
 mod tests;
@@ -252,7 +253,7 @@ pub async fn run_with_reload(
         invites: Mutex::default(),
     });
 
-    let watcher = tokio::spawn(reload::watch(bot.clone(), reload));
+    let watcher = tokio::spawn(watcher::watch(bot.clone(), reload));
     let result = sync::run(&bot, pending, shutdown, ready).await;
     let _ = stop_tx.send(true);
     bot.replies.drain(DRAIN_TIMEOUT).await;

@@ -236,7 +236,7 @@ async fn the_reload_trigger_reloads_and_the_watcher_reloads_changed_files() {
     // The trigger (SIGHUP in `verbatim run`): the compiled-in knowledge is reloaded, and not watched.
     let h = harness("", 0).await;
     let trigger = Arc::new(tokio::sync::Notify::new());
-    let task = tokio::spawn(crate::bot::reload::watch(
+    let task = tokio::spawn(crate::bot::watcher::watch(
         h.bot.clone(),
         Some(trigger.clone()),
     ));
@@ -248,7 +248,7 @@ async fn the_reload_trigger_reloads_and_the_watcher_reloads_changed_files() {
     let h = harness("[knowledge]\npaths = [\"kb\"]\n", 0).await;
     let file = knowledge_copy(h._dir.path());
     let good = std::fs::read_to_string(&file).unwrap();
-    let task = tokio::spawn(crate::bot::reload::watch(h.bot.clone(), None));
+    let task = tokio::spawn(crate::bot::watcher::watch(h.bot.clone(), None));
     tokio::time::sleep(Duration::from_millis(200)).await;
     let before = h.bot.engine.current();
     std::fs::write(&file, format!("{good}\n[[[broken\n")).unwrap();
