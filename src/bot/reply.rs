@@ -3,9 +3,10 @@
 //!
 //! A reply is an `m.notice` that replies to the question (`m.in_reply_to`), stays in the question's thread,
 //! and mentions only the asker (`m.mentions`, never `@room`). It is sent with the transaction id derived from
-//! the question's event id, so a retry or a resend after a crash is deduplicated by the homeserver. Transient
-//! failures back off exponentially; `M_LIMIT_EXCEEDED` waits as long as the server asks; a final failure is
-//! logged at warn with the room and event.
+//! the question's event id, so a retry or a resend after a crash is deduplicated by the homeserver. Errors
+//! back off exponentially (up to a minute) for `[bot] send_attempts` tries; `M_LIMIT_EXCEEDED` waits as long as
+//! the server asks; an unreachable homeserver is waited for without limit (it is an outage, and the sync waits
+//! for it too); a final failure is logged at warn with the room and event.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -293,9 +294,13 @@ async fn send(
             }
             _ => {
                 let client_error = api.is_some_and(|e| e.status_code.is_client_error());
+                // An unreachable homeserver is an outage, not this reply's fault: wait for it however long
+                // it takes (the sync loop waits too), without using up attempts.
+                let unreachable = matches!(&error, matrix_sdk::Error::Http(e)
+                    if matches!(**e, matrix_sdk::HttpError::Reqwest(_)));
                 (
                     backoff.next_delay(),
-                    client_error || backoff.attempts() >= attempts,
+                    !unreachable && (client_error || backoff.attempts() >= attempts),
                 )
             }
         };

@@ -100,7 +100,10 @@ pub fn os_watcher(
             watcher.watch(path, RecursiveMode::Recursive)?;
         } else {
             let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-            watcher.watch(parent.unwrap_or(Path::new(".")), RecursiveMode::NonRecursive)?;
+            watcher.watch(
+                parent.unwrap_or(Path::new(".")),
+                RecursiveMode::NonRecursive,
+            )?;
         }
     }
     Ok((watcher, rx))

@@ -24,6 +24,7 @@ use tempfile::TempDir;
 mod config;
 mod users;
 
+pub use config::RateLimits;
 pub use users::TestUser;
 
 /// How long Synapse may take to answer `GET /health` after being spawned.
@@ -64,9 +65,14 @@ pub fn shared() -> &'static Synapse {
 }
 
 impl Synapse {
-    /// Configures and starts a fresh homeserver (blocks ~1.5 s until
-    /// `GET /health` answers 200); panics if it cannot.
+    /// Configures and starts a fresh homeserver with raised rate limits
+    /// (blocks ~1.5 s until `GET /health` answers 200); panics if it cannot.
     pub fn start() -> Synapse {
+        Synapse::start_with(RateLimits::Raised)
+    }
+
+    /// Like [`Synapse::start`], with the given rate limits.
+    pub fn start_with(limits: RateLimits) -> Synapse {
         let python = python_path();
         let dir = tempfile::Builder::new()
             .prefix("verbatim-synapse-")
@@ -74,7 +80,7 @@ impl Synapse {
             .expect("create Synapse temp dir");
         let port = free_port();
         let shared_secret = users::random_token(32);
-        config::write(dir.path(), port, &shared_secret);
+        config::write(dir.path(), port, &shared_secret, limits);
         let mut synapse = Synapse {
             dir,
             port,

@@ -41,13 +41,22 @@ const RATE_LIMITS: &[&str] = &[
 ];
 const RATE: u32 = 1000;
 
+/// The rate limits a test Synapse runs with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimits {
+    /// Every `rc_*` limiter raised to [`RATE`] per second (the default for tests).
+    Raised,
+    /// Synapse's own defaults (e.g. messages: 0.2 per second, bursts of 10), for tests of behaviour under them.
+    Default,
+}
+
 /// Path of `homeserver.yaml` inside the data dir.
 pub fn config_path(dir: &Path) -> PathBuf {
     dir.join("homeserver.yaml")
 }
 
 /// Writes `homeserver.yaml` and `log.config` into `dir`.
-pub fn write(dir: &Path, port: u16, shared_secret: &str) {
+pub fn write(dir: &Path, port: u16, shared_secret: &str, limits: RateLimits) {
     let path = |name: &str| yaml_str(&dir.join(name).to_string_lossy());
     let secret = yaml_str(shared_secret);
     let mut yaml = format!(
@@ -87,7 +96,9 @@ bcrypt_rounds: 4
         signing_key = path("signing.key"),
         pid = path("homeserver.pid"),
     );
-    yaml.push_str(&rate_limits_yaml());
+    if limits == RateLimits::Raised {
+        yaml.push_str(&rate_limits_yaml());
+    }
     fs::write(config_path(dir), yaml).expect("write homeserver.yaml");
 
     let log_config = format!(
