@@ -351,7 +351,10 @@ async fn the_binary_answers_exactly_once_across_kill_9_and_exits_0_on_sigterm() 
         alice.reply(&bot, q).await;
     }
     let last = alice.say(&room, QUESTION).await;
-    alice.reply(&bot, &last).await;
+    assert!(
+        alice.reply(&bot, &last).await.encrypted,
+        "the encrypted room still works after the restart"
+    );
     let status = process.terminate().await;
     assert!(status.success(), "exit status after SIGTERM: {status}");
     let log = std::fs::read_to_string(dir.path().join("bot.log")).unwrap();
