@@ -4,7 +4,6 @@
 mod botkit;
 mod support;
 
-use matrix_sdk::ruma::OwnedUserId;
 use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::events::room::message::{
@@ -18,10 +17,6 @@ use support::synapse;
 const QUESTION: &str = "Who is Zhou Yunjie?";
 const SOURCE_WORDS: &str = "Haier Group";
 
-fn bot_id(bot: &support::synapse::TestUser) -> OwnedUserId {
-    bot.user_id.parse().unwrap()
-}
-
 fn body(seen: &botkit::Seen) -> (&'static str, String) {
     match &seen.event.content.msgtype {
         MessageType::Notice(n) => ("m.notice", n.body.clone()),
@@ -34,12 +29,10 @@ fn body(seen: &botkit::Seen) -> (&'static str, String) {
 async fn invites_direct_questions_and_group_triggers() {
     init_logs();
     let server = synapse::shared();
-    let bot_account = server.register("verbatim").await;
-    let bot = bot_id(&bot_account);
+    let (bot_account, bot, dir) = botkit::bot_account(server).await;
     let alice = User::new(server, "alice").await;
     let mallory = User::new(server, "mallory").await;
     let bob = User::new(server, "bob").await;
-    let dir = tempfile::tempdir().unwrap();
     let config = bot_config(
         server,
         &bot_account,
@@ -195,10 +188,8 @@ async fn invites_direct_questions_and_group_triggers() {
 async fn encrypted_room_and_restarts_answer_exactly_once_on_the_same_device() {
     init_logs();
     let server = synapse::shared();
-    let bot_account = server.register("verbatim").await;
-    let bot = bot_id(&bot_account);
+    let (bot_account, bot, dir) = botkit::bot_account(server).await;
     let alice = User::new(server, "alice").await;
-    let dir = tempfile::tempdir().unwrap();
     let config = bot_config(
         server,
         &bot_account,
@@ -286,10 +277,8 @@ async fn encrypted_room_and_restarts_answer_exactly_once_on_the_same_device() {
 async fn questions_older_than_the_catch_up_window_are_not_answered_after_a_restart() {
     init_logs();
     let server = synapse::shared();
-    let bot_account = server.register("verbatim").await;
-    let bot = bot_id(&bot_account);
+    let (bot_account, bot, dir) = botkit::bot_account(server).await;
     let alice = User::new(server, "alice").await;
-    let dir = tempfile::tempdir().unwrap();
     let config = bot_config(
         server,
         &bot_account,
@@ -319,10 +308,8 @@ async fn questions_older_than_the_catch_up_window_are_not_answered_after_a_resta
 async fn the_binary_answers_exactly_once_across_kill_9_and_exits_0_on_sigterm() {
     init_logs();
     let server = synapse::shared();
-    let bot_account = server.register("verbatim").await;
-    let bot = bot_id(&bot_account);
+    let (bot_account, bot, dir) = botkit::bot_account(server).await;
     let alice = User::new(server, "alice").await;
-    let dir = tempfile::tempdir().unwrap();
     let text = bot_config_text(
         server,
         &bot_account,

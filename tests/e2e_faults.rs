@@ -70,9 +70,7 @@ async fn every_question_answered_once(bot: &OwnedUserId, asked: &[(&User, Vec<Ow
 async fn a_20_s_homeserver_outage_while_users_keep_asking_loses_nothing_and_doubles_nothing() {
     init_logs();
     let server = Synapse::start();
-    let bot_account = server.register("verbatim").await;
-    let bot: OwnedUserId = bot_account.user_id.parse().unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    let (bot_account, bot, dir) = botkit::bot_account(&server).await;
     let config = bot_config(&server, &bot_account, dir.path(), &["@*:localhost"], "");
     let running = RunningBot::start(config).await;
     let (alice, alice_room) = asker(&server, "alice", &bot).await;
@@ -124,9 +122,7 @@ async fn a_20_s_homeserver_outage_while_users_keep_asking_loses_nothing_and_doub
 async fn under_synapse_default_rate_limits_every_reply_arrives_in_order() {
     init_logs();
     let server = Synapse::start_with(RateLimits::Default);
-    let bot_account = server.register("verbatim").await;
-    let bot: OwnedUserId = bot_account.user_id.parse().unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    let (bot_account, bot, dir) = botkit::bot_account(&server).await;
     let config = bot_config(&server, &bot_account, dir.path(), &["@*:localhost"], "");
     let running = RunningBot::start(config).await;
 

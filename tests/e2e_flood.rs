@@ -8,7 +8,6 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use matrix_sdk::ruma::OwnedUserId;
 use matrix_sdk::ruma::events::room::member::MembershipState;
 
 use botkit::{BotProcess, User, bot_config_text, init_logs};
@@ -24,12 +23,23 @@ fn sample(text: &str, name: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// Questions answered at all, by the metrics (numbered questions may score as "suggest" rather than
+/// "answer").
+fn answered(metrics: &str) -> u64 {
+    ["answer", "suggest", "none"]
+        .iter()
+        .map(|o| {
+            let name = format!("verbatim_questions_total{{outcome=\"{o}\"}}");
+            sample(metrics, &name)
+        })
+        .sum()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_flood_of_questions_is_answered_or_rate_limited_by_the_policy() {
     init_logs();
     let server = synapse::shared();
-    let bot_account = server.register("verbatim").await;
-    let bot: OwnedUserId = bot_account.user_id.parse().unwrap();
+    let (bot_account, bot, dir) = botkit::bot_account(server).await;
     let mut users = Vec::new();
     for i in 0..USERS {
         users.push(User::new(server, &format!("flood{i}")).await);
@@ -39,7 +49,6 @@ async fn a_flood_of_questions_is_answered_or_rate_limited_by_the_policy() {
         .local_addr()
         .unwrap()
         .port();
-    let dir = tempfile::tempdir().unwrap();
     let ids: Vec<String> = users.iter().map(|u| u.id.to_string()).collect();
     let allowed: Vec<&str> = ids.iter().map(String::as_str).collect();
     let config = bot_config_text(
@@ -96,30 +105,13 @@ async fn a_flood_of_questions_is_answered_or_rate_limited_by_the_policy() {
                 .text()
                 .await
                 .ok()?;
-            let answered: u64 = ["answer", "suggest", "none"]
-                .iter()
-                .map(|o| {
-                    sample(
-                        &text,
-                        &format!("verbatim_questions_total{{outcome=\"{o}\"}}"),
-                    )
-                })
-                .sum();
+            let answered = answered(&text);
             let limited = sample(&text, "verbatim_rate_limited_questions_total");
             (answered + limited == total).then_some(text)
         },
     )
     .await;
-    // Answered at all (the numbered questions may score as "suggest" rather than "answer").
-    let answered: u64 = ["answer", "suggest", "none"]
-        .iter()
-        .map(|o| {
-            sample(
-                &text,
-                &format!("verbatim_questions_total{{outcome=\"{o}\"}}"),
-            )
-        })
-        .sum();
+    let answered = answered(&text);
     let slow_downs = sample(&text, "verbatim_questions_total{outcome=\"slow_down\"}");
     // The policy: per user, the burst plus what refilled while the flood lasted (and one for timing slack).
     let bound = USERS as u64 * (5 + (10.0 * minutes).ceil() as u64 + 1);

@@ -7,7 +7,6 @@ mod support;
 use std::path::Path;
 use std::time::Duration;
 
-use matrix_sdk::ruma::OwnedUserId;
 use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::events::room::message::MessageType;
 
@@ -43,10 +42,8 @@ fn body(seen: &botkit::Seen) -> String {
 async fn a_broken_knowledge_file_keeps_the_old_knowledge_and_a_fixed_one_is_picked_up() {
     init_logs();
     let server = synapse::shared();
-    let bot_account = server.register("verbatim").await;
-    let bot: OwnedUserId = bot_account.user_id.parse().unwrap();
+    let (bot_account, bot, dir) = botkit::bot_account(server).await;
     let alice = User::new(server, "alice").await;
-    let dir = tempfile::tempdir().unwrap();
     let file = knowledge_copy(dir.path());
     let good = std::fs::read_to_string(&file).unwrap();
     let config = bot_config(

@@ -201,6 +201,15 @@ pub async fn wait<T, F: AsyncFnMut() -> Option<T>>(what: &str, mut check: F) -> 
     }
 }
 
+/// What every end-to-end test starts with: a fresh bot account on `server`, its user id, and a temp dir for
+/// the bot's configuration and state.
+pub async fn bot_account(server: &Synapse) -> (TestUser, OwnedUserId, TempDir) {
+    let account = server.register("verbatim").await;
+    let id = account.user_id.parse().expect("bot user id");
+    let dir = tempfile::tempdir().expect("bot dir");
+    (account, id, dir)
+}
+
 /// The text of the bot's configuration file for `server`, with its state in `dir/state`. Flood control is set
 /// far above what the tests send unless `extra` has its own `[limits]`.
 pub fn bot_config_text(
