@@ -9,6 +9,7 @@
 //! question that is not counted. Per question it records
 //!
 //! - `t_send`: just before the asking client sends the question,
+//! - `t_sent`: when the send request returned the question's event id,
 //! - `t_echo`: when the asking client's sync delivers its own question back,
 //! - `t_reply`: when the asking client's sync delivers the bot's reply (matched by `m.in_reply_to`),
 //!
@@ -56,6 +57,7 @@ const WARM_UP: &str = "Who is Zhou Yunjie?";
 struct Sample {
     kind: String,
     send: Instant,
+    sent: Instant,
     echo: Instant,
     reply: Instant,
 }
@@ -218,6 +220,7 @@ async fn ask(
 ) -> (OwnedEventId, Sample) {
     let send = Instant::now();
     let question = user.say(room, text).await;
+    let sent = Instant::now();
     let reply = poll(&format!("a reply to {question}"), || {
         user.replies(bot, &question).into_iter().next()
     })
@@ -230,6 +233,7 @@ async fn ask(
     let sample = Sample {
         kind: kind.to_owned(),
         send,
+        sent,
         echo: echo.at,
         reply: reply.at,
     };
@@ -288,6 +292,7 @@ fn ms(value: f64) -> String {
 
 fn print_report(plan: Plan, samples: &[Sample], inside_bot: Option<BotMetric>) {
     let millis = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mut sent: Vec<f64> = samples.iter().map(|s| millis(s.sent - s.send)).collect();
     let mut echo: Vec<f64> = samples.iter().map(|s| millis(s.echo - s.send)).collect();
     let mut reply: Vec<f64> = samples.iter().map(|s| millis(s.reply - s.send)).collect();
     let mut share: Vec<f64> = samples
@@ -313,13 +318,17 @@ fn print_report(plan: Plan, samples: &[Sample], inside_bot: Option<BotMetric>) {
     println!("|---|---:|---:|---:|---:|---:|");
     println!(
         "{}",
+        row("homeserver send (send → event id returned)", &mut sent)
+    );
+    println!(
+        "{}",
         row("homeserver echo (send → own message by sync)", &mut echo)
     );
     println!("{}", row("bot reply (send → reply by sync)", &mut reply));
     println!("{}", row("bot's share (reply − echo)", &mut share));
     if let Some(m) = inside_bot.filter(|m| m.count > 0) {
         println!(
-            "| inside the bot (event received → reply sent, `verbatim_reply_latency_seconds`) | – | – | {} | – | {} |",
+            "| inside the bot (its sync delivers the question → its reply's send returns; `verbatim_reply_latency_seconds`) | – | – | {} | – | {} |",
             ms(m.sum / m.count as f64 * 1000.0),
             m.count
         );
