@@ -41,6 +41,8 @@ pub struct Seen {
     pub room: OwnedRoomId,
     pub event: OriginalSyncRoomMessageEvent,
     pub encrypted: bool,
+    /// When the client's event handler saw it (for the latency bench).
+    pub at: Instant,
 }
 
 impl Seen {
@@ -86,11 +88,13 @@ impl User {
         client.add_event_handler(
             move |event: OriginalSyncRoomMessageEvent, room: Room, info: Option<EncryptionInfo>| {
                 let sink = sink.clone();
+                let at = Instant::now();
                 async move {
                     sink.lock().unwrap().push(Seen {
                         room: room.room_id().to_owned(),
                         event,
                         encrypted: info.is_some(),
+                        at,
                     });
                 }
             },
@@ -154,6 +158,12 @@ impl User {
             .filter(|s| s.event.sender == from && s.in_reply_to() == Some(event))
             .cloned()
             .collect()
+    }
+
+    /// The message with event id `event`, if this client has seen it (its own messages come back by sync too).
+    pub fn seen_event(&self, event: &OwnedEventId) -> Option<Seen> {
+        let seen = self.seen.lock().unwrap();
+        seen.iter().find(|s| &s.event.event_id == event).cloned()
     }
 
     /// Every message `from` sent in `room`.
