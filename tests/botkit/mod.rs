@@ -353,11 +353,17 @@ impl RunningBot {
         let shutdown = async move {
             let _ = stopped.await;
         };
-        let task = tokio::spawn(verbatim::bot::run_with(config, shutdown, Some(ready)));
-        tokio::time::timeout(DEADLINE, is_ready)
+        let mut task = tokio::spawn(verbatim::bot::run_with(config, shutdown, Some(ready)));
+        let started = tokio::time::timeout(DEADLINE, is_ready)
             .await
-            .expect("bot ready in time")
-            .expect("bot started");
+            .expect("bot ready in time");
+        if started.is_err() {
+            // `run` returned before it was ready: show why.
+            match (&mut task).await {
+                Ok(Err(e)) => panic!("the bot did not start: {e:#}"),
+                other => panic!("the bot did not start: {other:?}"),
+            }
+        }
         RunningBot {
             stop: Some(stop),
             task,
