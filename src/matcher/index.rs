@@ -13,12 +13,12 @@
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use super::Document;
 use super::deletions::deletion_hashes;
 pub use super::deletions::max_edits;
 use super::normalize::{fold, for_each_word, is_stop_word, stem, words};
+use super::wordmap::WordMap;
 
 /// An interned term (a stem).
 pub type TermId = u32;
@@ -75,7 +75,7 @@ const STOP: u32 = u32::MAX;
 #[derive(Default)]
 struct Builder {
     /// Surface word -> its id in `Index::surfaces`, or [`STOP`].
-    surface_ids: HashMap<Box<str>, u32, BuildHasherDefault<Fnv>>,
+    surface_ids: WordMap,
     deletions: Vec<u64>,
 }
 
@@ -103,9 +103,10 @@ impl Index {
             // Context terms first, flagged, then the phrasings' terms; sorted and deduplicated below.
             scratch.clear();
             for context in &doc.context {
+                let folded = fold(context);
                 terms.has_number |= context.chars().any(|c| c.is_ascii_digit());
-                terms.has_date |= terms.has_number && has_date(&words(&fold(context), usize::MAX));
-                for_each_word(&fold(context), usize::MAX, |w| {
+                terms.has_date |= terms.has_number && has_date(&words(&folded, usize::MAX));
+                for_each_word(&folded, usize::MAX, |w| {
                     scratch.extend(index.add_word(&mut builder, w).map(|t| t | CONTEXT_BIT));
                 });
             }
@@ -156,11 +157,12 @@ impl Index {
 
     /// The term of a folded word, interning it if new; `None` for a stop word.
     fn add_word(&mut self, builder: &mut Builder, word: &str) -> Option<TermId> {
-        if let Some(&s) = builder.surface_ids.get(word) {
-            return (s != STOP).then(|| self.surfaces[s as usize].1);
-        }
+        let vacant = match builder.surface_ids.find(word) {
+            Ok(s) => return (s != STOP).then(|| self.surfaces[s as usize].1),
+            Err(vacant) => vacant,
+        };
         if is_stop_word(word) {
-            builder.surface_ids.insert(word.into(), STOP);
+            builder.surface_ids.insert(vacant, word, STOP);
             return None;
         }
         let term = self.intern(stem(word));
@@ -171,9 +173,8 @@ impl Index {
                 .deletions
                 .push((u64::from(hash) << 32) | u64::from(surface_id));
         }
-        let word: Box<str> = word.into();
-        builder.surface_ids.insert(word.clone(), surface_id);
-        self.surfaces.push((word, term));
+        builder.surface_ids.insert(vacant, word, surface_id);
+        self.surfaces.push((word.into(), term));
         Some(term)
     }
 
@@ -266,29 +267,6 @@ impl Index {
         }
         found.sort_by_key(|&(t, d)| (d, std::cmp::Reverse(self.doc_freq[t as usize]), t));
         found
-    }
-}
-
-/// FNV-1a: a fast hasher for the short words of the build-time maps (not exposed to untrusted input
-/// at question time).
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
     }
 }
 

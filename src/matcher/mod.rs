@@ -6,7 +6,8 @@
 //!
 //! Layout:
 //! - [`normalize`]: folding, tokenizing, stop words, stemming, synonyms, question intent;
-//! - [`index`]: interned terms, inverted index, deletion index for typos ([`deletions`]);
+//! - [`index`]: interned terms, inverted index, deletion index for typos ([`deletions`]), built with a
+//!   compact word table ([`wordmap`]);
 //! - [`score`]: how a question's terms score against one document;
 //! - [`rank`]: which documents get scored at all (MaxScore-style pruning, so that the work per question
 //!   grows with the rarity of its words rather than with the size of the knowledge).
@@ -22,6 +23,7 @@ pub mod index;
 pub mod normalize;
 pub mod rank;
 pub mod score;
+pub mod wordmap;
 
 use index::Index;
 use rank::Want;

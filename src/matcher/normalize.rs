@@ -409,22 +409,23 @@ pub fn words(folded: &str, limit: usize) -> Vec<String> {
 /// assert_eq!(seen, [2, 4, 7]);
 /// ```
 pub fn for_each_word(folded: &str, limit: usize, mut f: impl FnMut(&str)) {
-    let chars: Vec<char> = folded.chars().collect();
     let mut count = 0;
     let mut word = String::new();
-    let mut i = 0;
-    while i < chars.len() && count < limit {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
+    let mut rest = folded.chars();
+    while count < limit {
+        let Some(c) = rest.next() else { break };
+        // Up to two characters of look-ahead, without collecting the text into a `Vec<char>`.
+        let mut ahead = rest.clone();
+        let next = ahead.next();
         let decimal_point = c == '.'
             && word.ends_with(|w: char| w.is_ascii_digit())
             && next.is_some_and(|n| n.is_ascii_digit());
         if c.is_alphanumeric() || decimal_point {
             word.push(c);
         } else if c == '\'' && !word.is_empty() && next.is_some_and(char::is_alphanumeric) {
-            let after = chars.get(i + 2).copied();
+            let after = ahead.next();
             if next == Some('s') && !after.is_some_and(char::is_alphanumeric) {
-                i += 1; // possessive or "what's": drop the s
+                rest.next(); // possessive or "what's": drop the s
             }
         } else {
             if !word.is_empty() {
@@ -437,7 +438,6 @@ pub fn for_each_word(folded: &str, limit: usize, mut f: impl FnMut(&str)) {
                 count += 1;
             }
         }
-        i += 1;
     }
     if !word.is_empty() && count < limit {
         f(&word);
