@@ -11,10 +11,9 @@
 //! Memory: a document costs one [`DocTerms`] (20 bytes) plus four bytes per distinct term and per phrasing
 //! term in the shared arena, and four bytes per posting.
 
-use std::borrow::Borrow;
 use std::collections::HashMap;
 
-use super::Document;
+use super::DocumentText;
 use super::deletions::deletion_hashes;
 pub use super::deletions::max_edits;
 use super::normalize::{fold, for_each_word, is_stop_word, stem, words};
@@ -90,19 +89,18 @@ impl Index {
     /// assert_eq!(index.postings[coal as usize], [0]);
     /// assert_eq!(index.phrasings(0).next().unwrap(), [coal, index.term("mine").unwrap()]);
     /// ```
-    pub fn build<D: Borrow<Document>>(documents: impl IntoIterator<Item = D>) -> Index {
+    pub fn build<D: DocumentText>(documents: impl IntoIterator<Item = D>) -> Index {
         let mut index = Index::default();
         let mut builder = Builder::default();
         let mut scratch: Vec<TermId> = Vec::new();
         for (doc_id, doc) in documents.into_iter().enumerate() {
-            let doc = doc.borrow();
             let mut terms = DocTerms {
-                person: doc.person,
+                person: doc.person(),
                 ..DocTerms::default()
             };
             // Context terms first, flagged, then the phrasings' terms; sorted and deduplicated below.
             scratch.clear();
-            for context in &doc.context {
+            for context in doc.context() {
                 let folded = fold(context);
                 terms.has_number |= context.chars().any(|c| c.is_ascii_digit());
                 terms.has_date |= terms.has_number && has_date(&words(&folded, usize::MAX));
@@ -112,7 +110,7 @@ impl Index {
             }
             let phrasings_at = index.arena.len();
             terms.phrasing_start = index.phrasing_bounds.len() as u32;
-            for phrasing in &doc.phrasings {
+            for phrasing in doc.phrasings() {
                 index.phrasing_bounds.push(index.arena.len() as u32);
                 let start = index.arena.len();
                 for_each_word(&fold(phrasing), usize::MAX, |w| {
@@ -124,10 +122,13 @@ impl Index {
                 });
             }
             index.phrasing_bounds.push(index.arena.len() as u32);
-            terms.phrasing_count = doc.phrasings.len() as u32;
+            terms.phrasing_count = doc.phrasings().len() as u32;
             scratch.extend_from_slice(&index.arena[phrasings_at..]);
-            // Sort by term, context-flagged copies first, and keep one copy of each.
-            scratch.sort_unstable_by_key(|&t| (t & !CONTEXT_BIT, t & CONTEXT_BIT == 0));
+            // Sort by term, context-flagged copies first (one `u32` key: the term, then 0 for the flagged copy),
+            // and keep one copy of each.
+            scratch.sort_unstable_by_key(|&t| {
+                ((t & !CONTEXT_BIT) << 1) | u32::from(t & CONTEXT_BIT == 0)
+            });
             scratch.dedup_by_key(|t| *t & !CONTEXT_BIT);
             terms.all_start = index.arena.len() as u32;
             terms.all_len = scratch.len() as u32;
@@ -286,6 +287,7 @@ fn has_date(ws: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matcher::Document;
 
     fn doc(phrasings: &[&str], context: &[&str]) -> Document {
         Document {

@@ -40,6 +40,45 @@ pub struct Document {
     pub person: bool,
 }
 
+/// What the index reads of a document. Besides [`Document`] (owned, or borrowed through the blanket
+/// implementation), the knowledge base implements it over its entries, so that indexing copies no text.
+pub trait DocumentText {
+    /// Questions that ask for this document.
+    fn phrasings(&self) -> &[String];
+    /// Further text that a question may refer to, in order.
+    fn context(&self) -> impl Iterator<Item = &str>;
+    /// Whether the document names a person.
+    fn person(&self) -> bool;
+}
+
+impl DocumentText for Document {
+    fn phrasings(&self) -> &[String] {
+        &self.phrasings
+    }
+
+    fn context(&self) -> impl Iterator<Item = &str> {
+        self.context.iter().map(String::as_str)
+    }
+
+    fn person(&self) -> bool {
+        self.person
+    }
+}
+
+impl<T: DocumentText> DocumentText for &T {
+    fn phrasings(&self) -> &[String] {
+        (**self).phrasings()
+    }
+
+    fn context(&self) -> impl Iterator<Item = &str> {
+        (**self).context()
+    }
+
+    fn person(&self) -> bool {
+        (**self).person()
+    }
+}
+
 /// How sure the matcher is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -139,7 +178,7 @@ impl Matcher {
     /// let docs = (0..3).map(|i| Document { phrasings: vec![format!("question {i}")], ..Default::default() });
     /// assert_eq!(Matcher::build(docs, MatcherConfig::default()).len(), 3);
     /// ```
-    pub fn build<D: std::borrow::Borrow<Document>>(
+    pub fn build<D: DocumentText>(
         documents: impl IntoIterator<Item = D>,
         config: MatcherConfig,
     ) -> Matcher {

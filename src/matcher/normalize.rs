@@ -409,6 +409,15 @@ pub fn words(folded: &str, limit: usize) -> Vec<String> {
 /// assert_eq!(seen, [2, 4, 7]);
 /// ```
 pub fn for_each_word(folded: &str, limit: usize, mut f: impl FnMut(&str)) {
+    if folded.is_ascii() {
+        for_each_ascii_word(folded, limit, &mut f);
+    } else {
+        for_each_char_word(folded, limit, &mut f);
+    }
+}
+
+/// [`for_each_word`] for any text, a character at a time.
+fn for_each_char_word(folded: &str, limit: usize, f: &mut impl FnMut(&str)) {
     let mut count = 0;
     let mut word = String::new();
     let mut rest = folded.chars();
@@ -441,6 +450,64 @@ pub fn for_each_word(folded: &str, limit: usize, mut f: impl FnMut(&str)) {
     }
     if !word.is_empty() && count < limit {
         f(&word);
+    }
+}
+
+/// [`for_each_word`] for ASCII text (the common case): words are handed out as slices of the text, copied
+/// only when an apostrophe joins two runs ("tai'an" is "taian").
+fn for_each_ascii_word(text: &str, limit: usize, f: &mut impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let alphanumeric = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    let mut count = 0;
+    // The current word is `joined` followed by `text[start..i]`.
+    let mut joined = String::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() && count < limit {
+        let c = bytes[i];
+        let in_word = start < i || !joined.is_empty();
+        let ends_in_digit = if start < i {
+            bytes[i - 1].is_ascii_digit()
+        } else {
+            joined.ends_with(|w: char| w.is_ascii_digit())
+        };
+        let next_digit = bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if c.is_ascii_alphanumeric() || (c == b'.' && ends_in_digit && next_digit) {
+            i += 1;
+            continue;
+        }
+        if c == b'\'' && in_word && alphanumeric(i + 1) {
+            joined.push_str(&text[start..i]);
+            // A possessive or "what's": drop the s too.
+            let drop_s = bytes[i + 1] == b's' && !alphanumeric(i + 2);
+            i += if drop_s { 2 } else { 1 };
+            start = i;
+            continue;
+        }
+        if in_word {
+            emit(&mut joined, &text[start..i], f);
+            count += 1;
+        }
+        if c == b'%' && count < limit {
+            f("percent");
+            count += 1;
+        }
+        i += 1;
+        start = i;
+    }
+    if (start < i || !joined.is_empty()) && count < limit {
+        emit(&mut joined, &text[start..i], f);
+    }
+}
+
+/// Hands out the word made of `joined` and `run`, and empties `joined`.
+fn emit(joined: &mut String, run: &str, f: &mut impl FnMut(&str)) {
+    if joined.is_empty() {
+        f(run);
+    } else {
+        joined.push_str(run);
+        f(joined);
+        joined.clear();
     }
 }
 
@@ -550,6 +617,29 @@ mod tests {
     #[test]
     fn control_and_emoji_give_no_words() {
         assert!(words(&fold("\u{1}\u{7}🎉🎉 ?!"), 10).is_empty());
+    }
+
+    #[test]
+    fn ascii_words_match_the_general_splitting() {
+        // Every string of up to 5 characters over an alphabet that exercises each rule.
+        let alphabet = ['a', 's', '1', '.', '\'', '%', ' '];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+            texts.dedup();
+        }
+        for text in &texts {
+            for limit in [0, 1, 2, usize::MAX] {
+                let (mut ascii, mut chars) = (Vec::new(), Vec::new());
+                for_each_ascii_word(text, limit, &mut |w| ascii.push(w.to_string()));
+                for_each_char_word(text, limit, &mut |w| chars.push(w.to_string()));
+                assert_eq!(ascii, chars, "{text:?} limit {limit}");
+            }
+        }
     }
 
     #[test]

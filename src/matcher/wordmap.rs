@@ -4,19 +4,37 @@
 //! tens of thousands of distinct words. A `HashMap<Box<str>, u32>` keeps each key in its own allocation, so every
 //! lookup that finds its word follows a pointer to somewhere in the heap, and most of the time goes to those
 //! cache misses. Here the words sit back to back in one string, and the table is a flat vector of slots holding
-//! a 32-bit tag of the hash and the word's number; a lookup compares text only when the tags agree.
+//! a 32-bit tag of the hash, the value and where the word is; a lookup compares text only when the tags agree.
 
 /// Words and their values: see the [module documentation](self).
 #[derive(Debug, Default)]
 pub struct WordMap {
     /// Every word, back to back.
     text: String,
-    /// Per word: where it ends in `text` (it starts where the previous one ends), and its value.
-    words: Vec<(u32, u32)>,
-    /// Open addressing, linear probing: `(hash tag << 32) | (word number + 1)`, or 0 for an empty slot. The
-    /// length is a power of two, at least twice the number of words.
-    slots: Vec<u64>,
+    /// Number of words.
+    len: usize,
+    /// Open addressing, linear probing; the length is a power of two, at least twice the number of words.
+    slots: Vec<Slot>,
 }
+
+/// One word of a [`WordMap`], or an empty slot ([`EMPTY`]).
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// The high 32 bits of the word's hash.
+    tag: u32,
+    value: u32,
+    /// Where the word is in `text`.
+    start: u32,
+    end: u32,
+}
+
+/// A slot that holds no word.
+const EMPTY: Slot = Slot {
+    tag: 0,
+    value: 0,
+    start: u32::MAX,
+    end: 0,
+};
 
 /// Where a word that is not in the map would go: see [`WordMap::find`].
 #[derive(Debug, Clone, Copy)]
@@ -41,18 +59,15 @@ impl WordMap {
             return Err(Vacant { hash });
         }
         let mask = self.slots.len() - 1;
-        let tag = hash >> 32;
+        let tag = (hash >> 32) as u32;
         let mut i = hash as usize & mask;
         loop {
             let slot = self.slots[i];
-            if slot == 0 {
+            if slot.start == EMPTY.start {
                 return Err(Vacant { hash });
             }
-            if slot >> 32 == tag {
-                let n = (slot as u32 - 1) as usize;
-                if self.word(n) == word {
-                    return Ok(self.words[n].1);
-                }
+            if slot.tag == tag && &self.text[slot.start as usize..slot.end as usize] == word {
+                return Ok(slot.value);
             }
             i = (i + 1) & mask;
         }
@@ -60,47 +75,48 @@ impl WordMap {
 
     /// Adds `word`, which [`find`](WordMap::find) did not find (and which was not added since), with `value`.
     pub fn insert(&mut self, vacant: Vacant, word: &str, value: u32) {
-        if (self.words.len() + 1) * 2 > self.slots.len() {
+        if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
+        let start = self.text.len() as u32;
         self.text.push_str(word);
-        self.words.push((self.text.len() as u32, value));
-        let n = self.words.len() as u64;
-        self.place(vacant.hash, n);
+        let slot = Slot {
+            tag: (vacant.hash >> 32) as u32,
+            value,
+            start,
+            end: self.text.len() as u32,
+        };
+        self.place(vacant.hash, slot);
+        self.len += 1;
     }
 
     /// Number of words.
     pub fn len(&self) -> usize {
-        self.words.len()
+        self.len
     }
 
     /// Whether the map holds no word.
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+        self.len == 0
     }
 
-    /// Word number `n`.
-    fn word(&self, n: usize) -> &str {
-        let start = if n == 0 { 0 } else { self.words[n - 1].0 };
-        &self.text[start as usize..self.words[n].0 as usize]
-    }
-
-    /// Puts word number `n - 1`, of hash `hash`, into the first free slot of its probe sequence.
-    fn place(&mut self, hash: u64, n: u64) {
+    /// Puts a word's slot, of hash `hash`, into the first free slot of its probe sequence.
+    fn place(&mut self, hash: u64, slot: Slot) {
         let mask = self.slots.len() - 1;
         let mut i = hash as usize & mask;
-        while self.slots[i] != 0 {
+        while self.slots[i].start != EMPTY.start {
             i = (i + 1) & mask;
         }
-        self.slots[i] = (hash >> 32 << 32) | n;
+        self.slots[i] = slot;
     }
 
     /// Doubles the table (at least 1,024 slots) and places every word again.
     fn grow(&mut self) {
         let len = (self.slots.len() * 2).max(1024);
-        self.slots = vec![0; len];
-        for n in 0..self.words.len() {
-            self.place(hash(self.word(n)), n as u64 + 1);
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY; len]);
+        for slot in old.into_iter().filter(|s| s.start != EMPTY.start) {
+            let word = &self.text[slot.start as usize..slot.end as usize];
+            self.place(hash(word), slot);
         }
     }
 }
