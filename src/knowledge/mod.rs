@@ -21,7 +21,7 @@ pub mod load;
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::matcher::{Document, Matcher, MatcherConfig};
+use crate::matcher::{Document, DocumentText, Matcher, MatcherConfig};
 
 /// Whose words a quote is, as the source presents them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -145,11 +145,14 @@ impl Knowledge {
         }
     }
 
-    /// A matcher over every entry, in order. Unlike `Matcher::new(&knowledge.documents(), ...)`, it never
-    /// holds a copy of every entry's text at once.
+    /// A matcher over every entry, in order: the same as `Matcher::new(&knowledge.documents(), ...)`, but
+    /// reading the entries in place instead of copying their text.
     pub fn matcher(&self, config: MatcherConfig) -> Matcher {
         Matcher::build(
-            self.entries.iter().map(|entry| self.document(entry)),
+            self.entries.iter().map(|entry| EntryText {
+                entry,
+                speaker: self.speaker_of(entry),
+            }),
             config,
         )
     }
@@ -157,5 +160,28 @@ impl Knowledge {
     /// Looks an entry up by id.
     pub fn entry(&self, id: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id == id)
+    }
+}
+
+/// An entry as the matcher reads it (see [`Knowledge::document`]), borrowed.
+struct EntryText<'a> {
+    entry: &'a Entry,
+    speaker: Option<&'a Speaker>,
+}
+
+impl DocumentText for EntryText<'_> {
+    fn phrasings(&self) -> &[String] {
+        &self.entry.phrasings
+    }
+
+    fn context(&self) -> impl Iterator<Item = &str> {
+        let speaker = self.speaker.into_iter();
+        std::iter::once(self.entry.quote.as_str()).chain(
+            speaker.flat_map(|s| std::iter::once(s.name.as_str()).chain(s.capacity.as_deref())),
+        )
+    }
+
+    fn person(&self) -> bool {
+        self.entry.speaker.is_some() || self.entry.voice == Voice::Caption
     }
 }

@@ -11,14 +11,13 @@
 //! Memory: a document costs one [`DocTerms`] (20 bytes) plus four bytes per distinct term and per phrasing
 //! term in the shared arena, and four bytes per posting.
 
-use std::borrow::Borrow;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
-use super::Document;
+use super::DocumentText;
 use super::deletions::deletion_hashes;
 pub use super::deletions::max_edits;
 use super::normalize::{fold, for_each_word, is_stop_word, stem, words};
+use super::wordmap::WordMap;
 
 /// An interned term (a stem).
 pub type TermId = u32;
@@ -75,7 +74,7 @@ const STOP: u32 = u32::MAX;
 #[derive(Default)]
 struct Builder {
     /// Surface word -> its id in `Index::surfaces`, or [`STOP`].
-    surface_ids: HashMap<Box<str>, u32, BuildHasherDefault<Fnv>>,
+    surface_ids: WordMap,
     deletions: Vec<u64>,
 }
 
@@ -90,28 +89,28 @@ impl Index {
     /// assert_eq!(index.postings[coal as usize], [0]);
     /// assert_eq!(index.phrasings(0).next().unwrap(), [coal, index.term("mine").unwrap()]);
     /// ```
-    pub fn build<D: Borrow<Document>>(documents: impl IntoIterator<Item = D>) -> Index {
+    pub fn build<D: DocumentText>(documents: impl IntoIterator<Item = D>) -> Index {
         let mut index = Index::default();
         let mut builder = Builder::default();
         let mut scratch: Vec<TermId> = Vec::new();
         for (doc_id, doc) in documents.into_iter().enumerate() {
-            let doc = doc.borrow();
             let mut terms = DocTerms {
-                person: doc.person,
+                person: doc.person(),
                 ..DocTerms::default()
             };
             // Context terms first, flagged, then the phrasings' terms; sorted and deduplicated below.
             scratch.clear();
-            for context in &doc.context {
+            for context in doc.context() {
+                let folded = fold(context);
                 terms.has_number |= context.chars().any(|c| c.is_ascii_digit());
-                terms.has_date |= terms.has_number && has_date(&words(&fold(context), usize::MAX));
-                for_each_word(&fold(context), usize::MAX, |w| {
+                terms.has_date |= terms.has_number && has_date(&words(&folded, usize::MAX));
+                for_each_word(&folded, usize::MAX, |w| {
                     scratch.extend(index.add_word(&mut builder, w).map(|t| t | CONTEXT_BIT));
                 });
             }
             let phrasings_at = index.arena.len();
             terms.phrasing_start = index.phrasing_bounds.len() as u32;
-            for phrasing in &doc.phrasings {
+            for phrasing in doc.phrasings() {
                 index.phrasing_bounds.push(index.arena.len() as u32);
                 let start = index.arena.len();
                 for_each_word(&fold(phrasing), usize::MAX, |w| {
@@ -123,10 +122,13 @@ impl Index {
                 });
             }
             index.phrasing_bounds.push(index.arena.len() as u32);
-            terms.phrasing_count = doc.phrasings.len() as u32;
+            terms.phrasing_count = doc.phrasings().len() as u32;
             scratch.extend_from_slice(&index.arena[phrasings_at..]);
-            // Sort by term, context-flagged copies first, and keep one copy of each.
-            scratch.sort_unstable_by_key(|&t| (t & !CONTEXT_BIT, t & CONTEXT_BIT == 0));
+            // Sort by term, context-flagged copies first (one `u32` key: the term, then 0 for the flagged copy),
+            // and keep one copy of each.
+            scratch.sort_unstable_by_key(|&t| {
+                ((t & !CONTEXT_BIT) << 1) | u32::from(t & CONTEXT_BIT == 0)
+            });
             scratch.dedup_by_key(|t| *t & !CONTEXT_BIT);
             terms.all_start = index.arena.len() as u32;
             terms.all_len = scratch.len() as u32;
@@ -156,11 +158,12 @@ impl Index {
 
     /// The term of a folded word, interning it if new; `None` for a stop word.
     fn add_word(&mut self, builder: &mut Builder, word: &str) -> Option<TermId> {
-        if let Some(&s) = builder.surface_ids.get(word) {
-            return (s != STOP).then(|| self.surfaces[s as usize].1);
-        }
+        let vacant = match builder.surface_ids.find(word) {
+            Ok(s) => return (s != STOP).then(|| self.surfaces[s as usize].1),
+            Err(vacant) => vacant,
+        };
         if is_stop_word(word) {
-            builder.surface_ids.insert(word.into(), STOP);
+            builder.surface_ids.insert(vacant, word, STOP);
             return None;
         }
         let term = self.intern(stem(word));
@@ -171,9 +174,8 @@ impl Index {
                 .deletions
                 .push((u64::from(hash) << 32) | u64::from(surface_id));
         }
-        let word: Box<str> = word.into();
-        builder.surface_ids.insert(word.clone(), surface_id);
-        self.surfaces.push((word, term));
+        builder.surface_ids.insert(vacant, word, surface_id);
+        self.surfaces.push((word.into(), term));
         Some(term)
     }
 
@@ -269,29 +271,6 @@ impl Index {
     }
 }
 
-/// FNV-1a: a fast hasher for the short words of the build-time maps (not exposed to untrusted input
-/// at question time).
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
 /// Whether a text's folded words hold a date: a four-digit year from 1900 to 2099, or a month name next to a
 /// number.
 fn has_date(ws: &[String]) -> bool {
@@ -308,6 +287,7 @@ fn has_date(ws: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matcher::Document;
 
     fn doc(phrasings: &[&str], context: &[&str]) -> Document {
         Document {

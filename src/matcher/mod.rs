@@ -6,7 +6,8 @@
 //!
 //! Layout:
 //! - [`normalize`]: folding, tokenizing, stop words, stemming, synonyms, question intent;
-//! - [`index`]: interned terms, inverted index, deletion index for typos ([`deletions`]);
+//! - [`index`]: interned terms, inverted index, deletion index for typos ([`deletions`]), built with a
+//!   compact word table ([`wordmap`]);
 //! - [`score`]: how a question's terms score against one document;
 //! - [`rank`]: which documents get scored at all (MaxScore-style pruning, so that the work per question
 //!   grows with the rarity of its words rather than with the size of the knowledge).
@@ -22,6 +23,7 @@ pub mod index;
 pub mod normalize;
 pub mod rank;
 pub mod score;
+pub mod wordmap;
 
 use index::Index;
 use rank::Want;
@@ -36,6 +38,45 @@ pub struct Document {
     pub context: Vec<String>,
     /// Whether the document names a person (a speaker, or a photo credit), so that it can answer "who".
     pub person: bool,
+}
+
+/// What the index reads of a document. Besides [`Document`] (owned, or borrowed through the blanket
+/// implementation), the knowledge base implements it over its entries, so that indexing copies no text.
+pub trait DocumentText {
+    /// Questions that ask for this document.
+    fn phrasings(&self) -> &[String];
+    /// Further text that a question may refer to, in order.
+    fn context(&self) -> impl Iterator<Item = &str>;
+    /// Whether the document names a person.
+    fn person(&self) -> bool;
+}
+
+impl DocumentText for Document {
+    fn phrasings(&self) -> &[String] {
+        &self.phrasings
+    }
+
+    fn context(&self) -> impl Iterator<Item = &str> {
+        self.context.iter().map(String::as_str)
+    }
+
+    fn person(&self) -> bool {
+        self.person
+    }
+}
+
+impl<T: DocumentText> DocumentText for &T {
+    fn phrasings(&self) -> &[String] {
+        (**self).phrasings()
+    }
+
+    fn context(&self) -> impl Iterator<Item = &str> {
+        (**self).context()
+    }
+
+    fn person(&self) -> bool {
+        (**self).person()
+    }
 }
 
 /// How sure the matcher is.
@@ -137,7 +178,7 @@ impl Matcher {
     /// let docs = (0..3).map(|i| Document { phrasings: vec![format!("question {i}")], ..Default::default() });
     /// assert_eq!(Matcher::build(docs, MatcherConfig::default()).len(), 3);
     /// ```
-    pub fn build<D: std::borrow::Borrow<Document>>(
+    pub fn build<D: DocumentText>(
         documents: impl IntoIterator<Item = D>,
         config: MatcherConfig,
     ) -> Matcher {

@@ -9,8 +9,9 @@
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+
+mod split;
+pub use split::{fold, for_each_word, words};
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
@@ -364,86 +365,6 @@ pub enum Intent {
     Person,
 }
 
-/// Folds `text` for comparison: compatibility decomposition, combining marks dropped, lower case, and
-/// typographic quotes and dashes made plain.
-///
-/// ```
-/// assert_eq!(verbatim::matcher::normalize::fold("Zürich’s ﬁrst"), "zurich's first");
-/// ```
-pub fn fold(text: &str) -> String {
-    if text.is_ascii() {
-        // Nothing to decompose or replace: the common case, and many times faster.
-        return text.to_ascii_lowercase();
-    }
-    text.nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .map(|c| match c {
-            '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
-            '\u{201c}' | '\u{201d}' => '"',
-            '\u{2010}'..='\u{2015}' => '-',
-            _ => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// Splits folded text into words: letters and digits, with "25.1" kept whole, "%" as "percent" and a
-/// possessive "'s" dropped. At most `limit` words are returned.
-///
-/// ```
-/// use verbatim::matcher::normalize::{fold, words};
-/// assert_eq!(words(&fold("Wang Gang's 25.1% low-carbon"), 10),
-///            ["wang", "gang", "25.1", "percent", "low", "carbon"]);
-/// ```
-pub fn words(folded: &str, limit: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    for_each_word(folded, limit, |w| out.push(w.to_string()));
-    out
-}
-
-/// Calls `f` with each word of folded text, as [`words`] splits it, without allocating per word.
-///
-/// ```
-/// let mut seen = Vec::new();
-/// verbatim::matcher::normalize::for_each_word("it's 25.1%", 10, |w| seen.push(w.len()));
-/// assert_eq!(seen, [2, 4, 7]);
-/// ```
-pub fn for_each_word(folded: &str, limit: usize, mut f: impl FnMut(&str)) {
-    let chars: Vec<char> = folded.chars().collect();
-    let mut count = 0;
-    let mut word = String::new();
-    let mut i = 0;
-    while i < chars.len() && count < limit {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        let decimal_point = c == '.'
-            && word.ends_with(|w: char| w.is_ascii_digit())
-            && next.is_some_and(|n| n.is_ascii_digit());
-        if c.is_alphanumeric() || decimal_point {
-            word.push(c);
-        } else if c == '\'' && !word.is_empty() && next.is_some_and(char::is_alphanumeric) {
-            let after = chars.get(i + 2).copied();
-            if next == Some('s') && !after.is_some_and(char::is_alphanumeric) {
-                i += 1; // possessive or "what's": drop the s
-            }
-        } else {
-            if !word.is_empty() {
-                f(&word);
-                word.clear();
-                count += 1;
-            }
-            if c == '%' && count < limit {
-                f("percent");
-                count += 1;
-            }
-        }
-        i += 1;
-    }
-    if !word.is_empty() && count < limit {
-        f(&word);
-    }
-}
-
 /// Whether a folded word is a stop word.
 ///
 /// ```
@@ -540,20 +461,5 @@ mod tests {
             STOP_WORDS.windows(2).all(|w| w[0] < w[1]),
             "STOP_WORDS must stay sorted and unique"
         );
-    }
-
-    #[test]
-    fn apostrophes_join_or_drop_possessive() {
-        assert_eq!(words("tai'an what's it's", 10), ["taian", "what", "it"]);
-    }
-
-    #[test]
-    fn control_and_emoji_give_no_words() {
-        assert!(words(&fold("\u{1}\u{7}🎉🎉 ?!"), 10).is_empty());
-    }
-
-    #[test]
-    fn words_respects_limit() {
-        assert_eq!(words("a b c d", 2).len(), 2);
     }
 }

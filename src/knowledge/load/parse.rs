@@ -1,0 +1,126 @@
+//! Parsing one knowledge file into its tables: `[source]`, each `[[speakers]]` and each `[[entries]]`, each
+//! either read or with the schema error that kept it from being read.
+//!
+//! The fast path deserializes the whole file in one typed pass. Only when that fails (a file with a problem)
+//! does the slow path run: the file is parsed into [`toml::Value`] tables and each table is deserialized on its
+//! own, so one malformed entry does not hide the problems of the next. Both paths give the same tables for a
+//! file without problems; the slow one alone decides what is reported.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::knowledge::Voice;
+
+/// The `[source]` table as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSource {
+    pub id: String,
+    pub title: String,
+    pub date: String,
+    pub text: String,
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+    #[serde(default)]
+    pub skip: Vec<String>,
+}
+
+/// A `[[speakers]]` table as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSpeaker {
+    pub id: String,
+    pub name: String,
+    pub capacity: Option<String>,
+}
+
+/// An `[[entries]]` table as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEntry {
+    pub id: String,
+    pub voice: Voice,
+    pub speaker: Option<String>,
+    pub phrasings: Vec<String>,
+    pub quote: String,
+}
+
+/// One table: where it is in the file, and its contents or the schema error (trimmed message).
+pub(super) struct Table<T> {
+    pub span: Range<usize>,
+    pub value: Result<T, String>,
+}
+
+/// A file's tables, in file order.
+pub(super) struct Tables {
+    pub source: Table<RawSource>,
+    pub speakers: Vec<Table<RawSpeaker>>,
+    pub entries: Vec<Table<RawEntry>>,
+}
+
+/// A file that is not a knowledge file at all (TOML syntax, or the top level): where, and the message.
+pub(super) struct ParseError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// The whole file, typed: the fast path.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TypedFile {
+    source: Spanned<RawSource>,
+    #[serde(default)]
+    speakers: Vec<Spanned<RawSpeaker>>,
+    #[serde(default)]
+    entries: Vec<Spanned<RawEntry>>,
+}
+
+/// The file's tables as TOML values, read one by one: the slow path.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    source: Spanned<toml::Value>,
+    #[serde(default)]
+    speakers: Vec<Spanned<toml::Value>>,
+    #[serde(default)]
+    entries: Vec<Spanned<toml::Value>>,
+}
+
+/// Parses a knowledge file into its tables.
+pub(super) fn parse(text: &str) -> Result<Tables, ParseError> {
+    if let Ok(file) = toml::from_str::<TypedFile>(text) {
+        return Ok(Tables {
+            source: read(file.source),
+            speakers: file.speakers.into_iter().map(read).collect(),
+            entries: file.entries.into_iter().map(read).collect(),
+        });
+    }
+    match toml::from_str::<RawFile>(text) {
+        Ok(file) => Ok(Tables {
+            source: deserialize(file.source),
+            speakers: file.speakers.into_iter().map(deserialize).collect(),
+            entries: file.entries.into_iter().map(deserialize).collect(),
+        }),
+        Err(e) => Err(ParseError {
+            offset: e.span().map_or(0, |s| s.start),
+            message: e.message().trim().to_string(),
+        }),
+    }
+}
+
+/// A table the fast path read.
+fn read<T>(table: Spanned<T>) -> Table<T> {
+    Table {
+        span: table.span(),
+        value: Ok(table.into_inner()),
+    }
+}
+
+/// A table of the slow path, deserialized on its own.
+fn deserialize<T: for<'de> Deserialize<'de>>(table: Spanned<toml::Value>) -> Table<T> {
+    let span = table.span();
+    let value = T::deserialize(table.into_inner()).map_err(|e| e.to_string().trim().to_string());
+    Table { span, value }
+}

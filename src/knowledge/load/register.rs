@@ -1,0 +1,152 @@
+//! What spans files, done file by file in order on the items of [`reader`](super::reader): unique source and
+//! entry ids, phrasings repeated across entries, reading the source texts, and numbering sources and speakers
+//! across the knowledge base.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::reader::{Item, SourceItem};
+use super::{EntryLocation, KnowledgeFile, Loaded, Position};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::knowledge::{Entry, Source};
+
+/// The knowledge read so far, and the ids and phrasings seen.
+pub(super) struct Registry<'a> {
+    pub loaded: Loaded,
+    read_source: &'a dyn Fn(&Path) -> std::io::Result<String>,
+    entry_ids: HashMap<String, Position>,
+    phrasing_owner: HashMap<u64, (Arc<str>, Position)>,
+    source_ids: HashMap<String, Position>,
+}
+
+impl<'a> Registry<'a> {
+    /// An empty registry that reads source texts with `read_source`.
+    pub fn new(read_source: &'a dyn Fn(&Path) -> std::io::Result<String>) -> Self {
+        Registry {
+            loaded: Loaded::default(),
+            read_source,
+            entry_ids: HashMap::new(),
+            phrasing_owner: HashMap::new(),
+            source_ids: HashMap::new(),
+        }
+    }
+
+    /// Adds the items of one file.
+    pub fn file(&mut self, file: &KnowledgeFile, items: Vec<Item>) {
+        let speakers_before = self.loaded.knowledge.speakers.len();
+        let mut source = 0;
+        for item in items {
+            match item {
+                Item::Problem(d) => self.loaded.diagnostics.push(d),
+                Item::Source(item) => match self.source(file, item) {
+                    Some(index) => source = index,
+                    None => return,
+                },
+                Item::Speaker(speaker) => self.loaded.knowledge.speakers.push(speaker),
+                Item::Entry(mut entry, location, keys) => {
+                    entry.source = source;
+                    entry.speaker = entry.speaker.map(|s| s + speakers_before);
+                    self.register(entry, location, &keys);
+                }
+            }
+        }
+    }
+
+    fn error(&mut self, file: &KnowledgeFile, offset: usize, message: String, hint: &str) {
+        let d = Diagnostic::error(&file.path, &file.text, offset, message).with_hint(hint);
+        self.loaded.diagnostics.push(d);
+    }
+
+    /// Accepts the file's source unless its id is taken or its text cannot be read; returns its index.
+    fn source(&mut self, file: &KnowledgeFile, item: SourceItem) -> Option<usize> {
+        let SourceItem { raw, mut ok, .. } = item;
+        if let Some(first) = self.source_ids.get(&raw.id) {
+            let message = format!(
+                "duplicate source id `{}` (first used at {}:{})",
+                raw.id,
+                first.path.display(),
+                first.line
+            );
+            self.error(file, item.id_offset, message, "give each source its own id");
+            ok = false;
+        }
+        let text = match (self.read_source)(&item.text_path) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                let path = item.text_path.display();
+                let message = format!("cannot read the source text {path}: {e}");
+                let hint =
+                    "`text` is a path relative to this knowledge file (e.g. sources/report.txt)";
+                self.error(file, item.text_offset, message, hint);
+                None
+            }
+        };
+        if !ok {
+            return None;
+        }
+        self.source_ids.insert(raw.id.clone(), item.here);
+        let sources = &mut self.loaded.knowledge.sources;
+        sources.push(Source {
+            id: raw.id,
+            title: raw.title,
+            date: raw.date,
+            publisher: raw.publisher.filter(|p| !p.trim().is_empty()),
+            url: raw.url.filter(|u| !u.trim().is_empty()),
+            text_path: item.text_path,
+            text: text?,
+            skip: raw.skip,
+            file: file.path.clone(),
+        });
+        Some(sources.len() - 1)
+    }
+
+    /// Accepts an entry unless its id is taken or one of its phrasings (by `keys`) is another entry's.
+    fn register(&mut self, entry: Entry, location: EntryLocation, keys: &[u64]) {
+        let mut ok = true;
+        if let Some(first) = self.entry_ids.get(&entry.id) {
+            let message = format!(
+                "duplicate entry id `{}` (first used at {}:{})",
+                entry.id,
+                first.path.display(),
+                first.line
+            );
+            self.loaded.diagnostics.push(
+                location
+                    .entry
+                    .diagnostic(Severity::Error, message)
+                    .with_hint("give each entry its own id"),
+            );
+            ok = false;
+        }
+        let owner: Arc<str> = entry.id.as_str().into();
+        for ((phrasing, at), key) in entry.phrasings.iter().zip(&location.phrasings).zip(keys) {
+            match self.phrasing_owner.get(key) {
+                Some((owner, first)) => {
+                    let message = format!(
+                        "entry `{}`: phrasing \"{phrasing}\" repeats one of entry `{owner}` ({}:{})",
+                        entry.id,
+                        first.path.display(),
+                        first.line
+                    );
+                    let hint =
+                        "a phrasing must ask for one entry only: reword it or remove one copy";
+                    self.loaded
+                        .diagnostics
+                        .push(at.diagnostic(Severity::Error, message).with_hint(hint));
+                    ok = false;
+                }
+                None => {
+                    self.phrasing_owner
+                        .insert(*key, (owner.clone(), at.clone()));
+                }
+            }
+        }
+        if ok {
+            self.entry_ids
+                .insert(entry.id.clone(), location.entry.clone());
+            self.loaded.knowledge.entries.push(entry);
+            self.loaded.locations.entries.push(location);
+        }
+    }
+}
