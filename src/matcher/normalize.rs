@@ -344,8 +344,10 @@ const ABBREVIATIONS: &[&str] = &[
 /// ```
 pub fn is_abbreviation(before: &str) -> bool {
     let word_start = before
-        .rfind(|c: char| !c.is_alphanumeric())
-        .map_or(0, |j| j + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !c.is_alphanumeric())
+        .map_or(0, |(j, c)| j + c.len_utf8());
     let word = &before[word_start..];
     let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
     initial || ABBREVIATIONS.contains(&word.to_lowercase().as_str())
@@ -454,6 +456,15 @@ pub fn terms(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_abbreviation_after_a_multibyte_separator() {
+        // Found by the knowledge_parser fuzz target: a two-byte non-alphanumeric character before the word.
+        assert!(is_abbreviation("by \u{606}J"));
+        assert!(is_abbreviation("\u{606}Jan"));
+        assert!(!is_abbreviation("\u{2014}province"));
+        assert!(!is_abbreviation("\u{606}"));
+    }
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
