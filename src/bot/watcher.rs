@@ -55,7 +55,9 @@ pub fn fingerprint(paths: &[PathBuf]) -> Vec<Stamp> {
     out
 }
 
-/// Debounces polled fingerprints: a change is reported once it has been seen unchanged on two polls in a row.
+/// The fingerprint of the knowledge in service, and the debounce of polled fingerprints: a polled change is
+/// reported once it has been seen unchanged on two polls in a row; a change the OS watcher reported (already
+/// settled) at once.
 #[derive(Debug)]
 pub struct Debouncer {
     loaded: Vec<Stamp>,
@@ -80,6 +82,16 @@ impl Debouncer {
             return true;
         }
         false
+    }
+
+    /// Takes a fingerprint taken after the files settled; true when it differs from the knowledge in service.
+    pub fn settled(&mut self, now: Vec<Stamp>) -> bool {
+        let changed = now != self.loaded;
+        self.last = now;
+        if changed {
+            self.loaded = self.last.clone();
+        }
+        changed
     }
 }
 
@@ -118,11 +130,11 @@ async fn settle(events: &mut mpsc::UnboundedReceiver<()>) {
 pub async fn watch(bot: Arc<Bot>, trigger: Option<Arc<Notify>>) {
     let paths = bot.config.knowledge_paths.clone();
     let watching = !paths.is_empty();
-    let mut loaded = if watching {
+    let mut debouncer = Debouncer::new(if watching {
         fingerprint(&paths)
     } else {
         Vec::new()
-    };
+    });
     // The OS watcher, or None to poll; `_watcher` keeps it alive.
     let (_watcher, mut events) = match watching.then(|| os_watcher(&paths)) {
         Some(Ok((w, rx))) => (Some(w), Some(rx)),
@@ -135,7 +147,6 @@ pub async fn watch(bot: Arc<Bot>, trigger: Option<Arc<Notify>>) {
         None => (None, None),
     };
     let polling = watching && events.is_none();
-    let mut debouncer = Debouncer::new(loaded.clone());
     let mut stopping = bot.stopping.clone();
     let mut tick = tokio::time::interval(POLL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -161,9 +172,7 @@ pub async fn watch(bot: Arc<Bot>, trigger: Option<Arc<Notify>>) {
                 if let Some(rx) = events.as_mut() {
                     settle(rx).await;
                 }
-                let now = blocking_fingerprint(&paths).await;
-                if now != loaded {
-                    loaded = now;
+                if debouncer.settled(blocking_fingerprint(&paths).await) {
                     reload(&bot, "the knowledge files changed").await;
                 }
             }
@@ -204,6 +213,17 @@ mod tests {
         assert!(!d.poll(vec![stamp("a", 3)]), "reported once");
         assert!(!d.poll(vec![stamp("a", 3), stamp("b", 1)]));
         assert!(d.poll(vec![stamp("a", 3), stamp("b", 1)]));
+    }
+
+    #[test]
+    fn a_settled_change_is_reported_once() {
+        let mut d = Debouncer::new(vec![stamp("a", 1)]);
+        assert!(
+            !d.settled(vec![stamp("a", 1)]),
+            "an event that changed nothing"
+        );
+        assert!(d.settled(vec![stamp("a", 2)]));
+        assert!(!d.settled(vec![stamp("a", 2)]), "reported once");
     }
 
     #[test]
