@@ -78,7 +78,7 @@ fn main() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
-    let questions = questions();
+    let questions = botkit::dev_questions();
     let server = Synapse::start();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(4)
@@ -97,28 +97,6 @@ fn main() {
             plan.rooms
         );
     }
-}
-
-/// `(question, kind)` of every line of the development question set.
-fn questions() -> Vec<(String, String)> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/dev-questions.jsonl"
-    );
-    let text = std::fs::read_to_string(path).expect("read dev-questions.jsonl");
-    let questions: Vec<(String, String)> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
-            (
-                v["q"].as_str().expect("q").to_owned(),
-                v["kind"].as_str().unwrap_or("?").to_owned(),
-            )
-        })
-        .collect();
-    assert!(!questions.is_empty());
-    questions
 }
 
 async fn run(

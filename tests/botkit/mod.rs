@@ -196,6 +196,28 @@ impl User {
     }
 }
 
+/// `(question, kind)` of every line of the development question set (`tests/data/dev-questions.jsonl`).
+pub fn dev_questions() -> Vec<(String, String)> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/dev-questions.jsonl"
+    );
+    let text = std::fs::read_to_string(path).expect("read dev-questions.jsonl");
+    let questions: Vec<(String, String)> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
+            (
+                v["q"].as_str().expect("q").to_owned(),
+                v["kind"].as_str().unwrap_or("?").to_owned(),
+            )
+        })
+        .collect();
+    assert!(!questions.is_empty());
+    questions
+}
+
 /// Polls `check` (every 100 ms) until it gives `Some`, panicking after [`DEADLINE`].
 pub async fn wait<T, F: AsyncFnMut() -> Option<T>>(what: &str, mut check: F) -> T {
     let started = Instant::now();
