@@ -1,5 +1,6 @@
 //! Fuzzes the knowledge loader and every check of `verbatim check` with arbitrary file contents: whatever the
-//! bytes, loading must return diagnostics, never panic.
+//! bytes, loading must return diagnostics, never panic; and the fast reader of knowledge files must read
+//! exactly what the `toml` crate reads whenever it does not decline the text.
 #![no_main]
 
 use std::path::PathBuf;
@@ -12,6 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     // The first line, if any, is the source text; the rest the knowledge file.
     let (source, knowledge) = text.split_once('\n').unwrap_or(("", text));
+    assert!(load::fast_reader_agrees(knowledge), "the fast reader disagrees with toml");
     let files = [load::KnowledgeFile { path: PathBuf::from("fuzz.toml"), text: knowledge.to_string() }];
     let source = source.to_string();
     let mut loaded = load::load(&files, &|_| Ok(source.clone()));

@@ -1,8 +1,9 @@
 //! Parsing one knowledge file into its tables: `[source]`, each `[[speakers]]` and each `[[entries]]`, each
 //! either read or with the schema error that kept it from being read.
 //!
-//! The fast path deserializes the whole file in one typed pass. Only when that fails (a file with a problem)
-//! does the slow path run: the file is parsed into [`toml::Value`] tables and each table is deserialized on its
+//! Most files are read by [`scan`](super::scan), a fast reader of the usual way of writing knowledge files;
+//! any other file goes to the `toml` crate. It deserializes the whole file in one typed pass; only when that
+//! fails (a file with a problem) does the slow path run: the file is parsed into [`toml::Value`] tables and each table is deserialized on its
 //! own, so one malformed entry does not hide the problems of the next. Both paths give the same tables for a
 //! file without problems; the slow one alone decides what is reported.
 
@@ -14,7 +15,7 @@ use toml::Spanned;
 use crate::knowledge::Voice;
 
 /// The `[source]` table as written.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSource {
     pub id: String,
@@ -28,7 +29,7 @@ pub(super) struct RawSource {
 }
 
 /// A `[[speakers]]` table as written.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSpeaker {
     pub id: String,
@@ -37,7 +38,7 @@ pub(super) struct RawSpeaker {
 }
 
 /// An `[[entries]]` table as written.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawEntry {
     pub id: String,
@@ -47,13 +48,17 @@ pub(super) struct RawEntry {
     pub quote: String,
 }
 
-/// One table: where it is in the file, and its contents or the schema error (trimmed message).
+/// One table: where its header is in the file, its contents or the schema error (trimmed message), and where
+/// each of its keys is when the reader recorded that (else it is searched for in the text).
+#[derive(Debug)]
 pub(super) struct Table<T> {
     pub span: Range<usize>,
     pub value: Result<T, String>,
+    pub keys: Option<Vec<(&'static str, usize)>>,
 }
 
 /// A file's tables, in file order.
+#[derive(Debug)]
 pub(super) struct Tables {
     pub source: Table<RawSource>,
     pub speakers: Vec<Table<RawSpeaker>>,
@@ -66,7 +71,7 @@ pub(super) struct ParseError {
     pub message: String,
 }
 
-/// The whole file, typed: the fast path.
+/// The whole file, typed.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TypedFile {
@@ -90,13 +95,24 @@ struct RawFile {
 
 /// Parses a knowledge file into its tables.
 pub(super) fn parse(text: &str) -> Result<Tables, ParseError> {
-    if let Ok(file) = toml::from_str::<TypedFile>(text) {
-        return Ok(Tables {
-            source: read(file.source),
-            speakers: file.speakers.into_iter().map(read).collect(),
-            entries: file.entries.into_iter().map(read).collect(),
-        });
+    if let Some(tables) = super::scan::scan(text) {
+        return Ok(tables);
     }
+    typed(text).map_or_else(|| slow(text), Ok)
+}
+
+/// The file read by the `toml` crate in one typed pass, if it has no problem.
+pub(super) fn typed(text: &str) -> Option<Tables> {
+    let file = toml::from_str::<TypedFile>(text).ok()?;
+    Some(Tables {
+        source: read(file.source),
+        speakers: file.speakers.into_iter().map(read).collect(),
+        entries: file.entries.into_iter().map(read).collect(),
+    })
+}
+
+/// The file read by the `toml` crate table by table, each with its own problem.
+fn slow(text: &str) -> Result<Tables, ParseError> {
     match toml::from_str::<RawFile>(text) {
         Ok(file) => Ok(Tables {
             source: deserialize(file.source),
@@ -110,11 +126,12 @@ pub(super) fn parse(text: &str) -> Result<Tables, ParseError> {
     }
 }
 
-/// A table the fast path read.
+/// A table the typed pass read.
 fn read<T>(table: Spanned<T>) -> Table<T> {
     Table {
         span: table.span(),
         value: Ok(table.into_inner()),
+        keys: None,
     }
 }
 
@@ -122,5 +139,9 @@ fn read<T>(table: Spanned<T>) -> Table<T> {
 fn deserialize<T: for<'de> Deserialize<'de>>(table: Spanned<toml::Value>) -> Table<T> {
     let span = table.span();
     let value = T::deserialize(table.into_inner()).map_err(|e| e.to_string().trim().to_string());
-    Table { span, value }
+    Table {
+        span,
+        value,
+        keys: None,
+    }
 }

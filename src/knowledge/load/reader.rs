@@ -84,6 +84,22 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Where a table is: its header, and its keys when the parser recorded them.
+struct At {
+    span: Range<usize>,
+    keys: Option<Vec<(&'static str, usize)>>,
+}
+
+impl At {
+    /// The offset of `key = ...` in the table, from the parser's record or else searched for in `text`.
+    fn key(&self, text: &str, key: &str) -> Option<usize> {
+        match &self.keys {
+            Some(keys) => keys.iter().find(|(k, _)| *k == key).map(|&(_, at)| at),
+            None => key_offset(text, self.span.clone(), key),
+        }
+    }
+}
+
 struct FileReader<'a> {
     file: &'a KnowledgeFile,
     items: Vec<Item>,
@@ -123,14 +139,17 @@ impl FileReader<'_> {
     }
 
     /// A table's contents, or its schema error reported at the offending key when it can be found.
-    fn table<T>(&mut self, table: Table<T>, what: &str) -> Option<(T, Range<usize>)> {
+    fn table<T>(&mut self, table: Table<T>, what: &str) -> Option<(T, At)> {
+        let at = At {
+            span: table.span,
+            keys: table.keys,
+        };
         let message = match table.value {
-            Ok(value) => return Some((value, table.span)),
+            Ok(value) => return Some((value, at)),
             Err(message) => message,
         };
-        let span = table.span;
         let key = message.split('`').nth(1).unwrap_or("");
-        let offset = key_offset(&self.file.text, span.clone(), key).unwrap_or(span.start);
+        let offset = at.key(&self.file.text, key).unwrap_or(at.span.start);
         let hint = if message.contains("unknown field") {
             format!("remove or rename `{key}`; {what} takes only the keys listed in the README")
         } else if message.contains("missing field") {
@@ -142,9 +161,9 @@ impl FileReader<'_> {
         None
     }
 
-    fn non_empty(&mut self, span: Range<usize>, key: &str, value: &str, what: &str) -> bool {
+    fn non_empty(&mut self, at: &At, key: &str, value: &str, what: &str) -> bool {
         if value.trim().is_empty() {
-            let offset = key_offset(&self.file.text, span, key).unwrap_or(0);
+            let offset = at.key(&self.file.text, key).unwrap_or(0);
             self.error(
                 offset,
                 format!("{what}: `{key}` is empty"),
@@ -156,7 +175,7 @@ impl FileReader<'_> {
     }
 
     fn source(&mut self, table: Table<RawSource>) -> Option<SourceItem> {
-        let (raw, span) = self.table(table, "[source]")?;
+        let (raw, at) = self.table(table, "[source]")?;
         let mut ok = true;
         for (key, value) in [
             ("id", &raw.id),
@@ -164,14 +183,14 @@ impl FileReader<'_> {
             ("date", &raw.date),
             ("text", &raw.text),
         ] {
-            ok &= self.non_empty(span.clone(), key, value, "[source]");
+            ok &= self.non_empty(&at, key, value, "[source]");
         }
         let text = &self.file.text;
-        let id_at = key_offset(text, span.clone(), "id");
-        let text_offset = key_offset(text, span.clone(), "text").unwrap_or(span.start);
+        let id_at = at.key(text, "id");
+        let text_offset = at.key(text, "text").unwrap_or(at.span.start);
         let parent = self.file.path.parent().unwrap_or(Path::new(""));
         Some(SourceItem {
-            here: self.position(id_at.unwrap_or(span.start)),
+            here: self.position(id_at.unwrap_or(at.span.start)),
             id_offset: id_at.unwrap_or(0),
             text_offset,
             text_path: parent.join(&raw.text),
@@ -184,16 +203,16 @@ impl FileReader<'_> {
     fn speakers(&mut self, tables: Vec<Table<RawSpeaker>>) -> HashMap<String, usize> {
         let mut ids = HashMap::new();
         for table in tables {
-            let Some((raw, span)) = self.table(table, "speaker") else {
+            let Some((raw, at)) = self.table(table, "speaker") else {
                 continue;
             };
-            let mut ok = self.non_empty(span.clone(), "id", &raw.id, "speaker");
-            ok &= self.non_empty(span.clone(), "name", &raw.name, "speaker");
+            let mut ok = self.non_empty(&at, "id", &raw.id, "speaker");
+            ok &= self.non_empty(&at, "name", &raw.name, "speaker");
             if let Some(capacity) = &raw.capacity {
-                ok &= self.non_empty(span.clone(), "capacity", capacity, "speaker");
+                ok &= self.non_empty(&at, "capacity", capacity, "speaker");
             }
             if ids.contains_key(&raw.id) {
-                let offset = key_offset(&self.file.text, span, "id").unwrap_or(0);
+                let offset = at.key(&self.file.text, "id").unwrap_or(0);
                 self.error(
                     offset,
                     format!("duplicate speaker id `{}`", raw.id),
@@ -219,15 +238,16 @@ impl FileReader<'_> {
         table: Table<RawEntry>,
         speakers: &HashMap<String, usize>,
     ) -> Option<(Entry, EntryLocation, Vec<u64>)> {
-        let (raw, span) = self.table(table, "entry")?;
+        let (raw, at) = self.table(table, "entry")?;
         let text = &self.file.text;
         let what = format!("entry `{}`", raw.id);
-        let mut ok = self.non_empty(span.clone(), "id", &raw.id, "entry");
-        ok &= self.non_empty(span.clone(), "quote", &raw.quote, &what);
-        let phrasings_at = key_offset(text, span.clone(), "phrasings").unwrap_or(span.start);
+        let mut ok = self.non_empty(&at, "id", &raw.id, "entry");
+        ok &= self.non_empty(&at, "quote", &raw.quote, &what);
+        let start = at.span.start;
+        let phrasings_at = at.key(text, "phrasings").unwrap_or(start);
         let mut location = EntryLocation {
-            entry: self.position(key_offset(text, span.clone(), "id").unwrap_or(span.start)),
-            quote: self.position(key_offset(text, span.clone(), "quote").unwrap_or(span.start)),
+            entry: self.position(at.key(text, "id").unwrap_or(start)),
+            quote: self.position(at.key(text, "quote").unwrap_or(start)),
             phrasings: Vec::with_capacity(raw.phrasings.len()),
         };
         let mut keys = Vec::with_capacity(raw.phrasings.len());
@@ -263,7 +283,7 @@ impl FileReader<'_> {
             Some(id) => match speakers.get(id) {
                 Some(&index) => Some(index),
                 None => {
-                    let offset = key_offset(text, span.clone(), "speaker").unwrap_or(span.start);
+                    let offset = at.key(text, "speaker").unwrap_or(start);
                     let known: Vec<&str> = speakers.keys().map(String::as_str).collect();
                     let message = format!("{what}: unknown speaker `{id}`");
                     self.error(
@@ -279,7 +299,7 @@ impl FileReader<'_> {
                 }
             },
             None if matches!(raw.voice, Voice::OwnWords | Voice::Reported) => {
-                let offset = key_offset(text, span.clone(), "voice").unwrap_or(span.start);
+                let offset = at.key(text, "voice").unwrap_or(start);
                 let message = format!("{what}: voice `{}` needs a speaker", raw.voice);
                 self.error(
                     offset,

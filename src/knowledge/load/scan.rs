@@ -1,0 +1,495 @@
+//! A fast reader for knowledge files written the usual way, tried before the TOML parser.
+//!
+//! It reads a strict subset of TOML: comments, the headers `[source]`, `[[speakers]]` and `[[entries]]`, and
+//! lines `key = value` with a bare key and a value that is a one-line string (`"basic"` with the common escapes,
+//! `'literal'`, or either with three quotes) or an array of them (over several lines, with comments and a trailing comma). Each key must
+//! be one its table takes, once, with the type the table wants, and every table must have its required keys.
+//! For anything else it gives up ([`None`]) and [`parse`](super::parse) reads the file with the `toml` crate,
+//! which also reports the problems. So for every file it accepts, it gives what the typed `toml` pass gives
+//! (tested against it, and fuzzed), plus where each key is, which saves searching for keys afterwards.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use serde::de::value::{Error as ValueError, StrDeserializer};
+
+use super::parse::{RawEntry, RawSource, RawSpeaker, Table, Tables};
+use crate::knowledge::Voice;
+
+/// The tables a knowledge file may have.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Source,
+    Speaker,
+    Entry,
+}
+
+impl Kind {
+    /// The keys a table of this kind takes.
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            Kind::Source => &["id", "title", "date", "text", "publisher", "url", "skip"],
+            Kind::Speaker => &["id", "name", "capacity"],
+            Kind::Entry => &["id", "voice", "speaker", "phrasings", "quote"],
+        }
+    }
+}
+
+/// A value as written: a string, or an array of strings.
+enum Value {
+    Text(String),
+    List(Vec<String>),
+}
+
+/// The table being read: its header's span, and its keys with their offsets and values.
+struct Open {
+    kind: Kind,
+    span: Range<usize>,
+    keys: Vec<(&'static str, usize)>,
+    values: Vec<Value>,
+}
+
+impl Open {
+    fn take(&mut self, key: &str) -> Option<Value> {
+        let i = self.keys.iter().position(|(k, _)| *k == key)?;
+        Some(std::mem::replace(
+            &mut self.values[i],
+            Value::List(Vec::new()),
+        ))
+    }
+
+    /// A key that must be there as a string.
+    fn text(&mut self, key: &str) -> Option<String> {
+        self.optional(key)?
+    }
+
+    /// A key that may be absent (`Some(None)`); `None` if it is not a string.
+    fn optional(&mut self, key: &str) -> Option<Option<String>> {
+        match self.take(key) {
+            None => Some(None),
+            Some(Value::Text(s)) => Some(Some(s)),
+            Some(Value::List(_)) => None,
+        }
+    }
+
+    /// A key that must be there as an array.
+    fn list(&mut self, key: &str) -> Option<Vec<String>> {
+        match self.take(key)? {
+            Value::List(list) => Some(list),
+            Value::Text(_) => None,
+        }
+    }
+
+    /// Puts the finished table into `tables`; `None` if it lacks a key or has one of the wrong type.
+    fn close(mut self, tables: &mut Found) -> Option<()> {
+        let span = self.span.clone();
+        match self.kind {
+            Kind::Source => {
+                let raw = RawSource {
+                    id: self.text("id")?,
+                    title: self.text("title")?,
+                    date: self.text("date")?,
+                    text: self.text("text")?,
+                    publisher: self.optional("publisher")?,
+                    url: self.optional("url")?,
+                    skip: match self.take("skip") {
+                        None => Vec::new(),
+                        Some(Value::List(list)) => list,
+                        Some(Value::Text(_)) => return None,
+                    },
+                };
+                tables.source = Some(table(span, raw, self.keys));
+            }
+            Kind::Speaker => {
+                let raw = RawSpeaker {
+                    id: self.text("id")?,
+                    name: self.text("name")?,
+                    capacity: self.optional("capacity")?,
+                };
+                tables.speakers.push(table(span, raw, self.keys));
+            }
+            Kind::Entry => {
+                let voice = self.text("voice")?;
+                let raw = RawEntry {
+                    id: self.text("id")?,
+                    voice: Voice::deserialize(StrDeserializer::<ValueError>::new(&voice)).ok()?,
+                    speaker: self.optional("speaker")?,
+                    phrasings: self.list("phrasings")?,
+                    quote: self.text("quote")?,
+                };
+                tables.entries.push(table(span, raw, self.keys));
+            }
+        }
+        Some(())
+    }
+}
+
+fn table<T>(span: Range<usize>, value: T, keys: Vec<(&'static str, usize)>) -> Table<T> {
+    Table {
+        span,
+        value: Ok(value),
+        keys: Some(keys),
+    }
+}
+
+/// The tables read so far.
+#[derive(Default)]
+struct Found {
+    source: Option<Table<RawSource>>,
+    speakers: Vec<Table<RawSpeaker>>,
+    entries: Vec<Table<RawEntry>>,
+}
+
+/// Reads `text` if it is written in the subset this module knows; see the [module documentation](self).
+pub(super) fn scan(text: &str) -> Option<Tables> {
+    let mut s = Scanner { text, pos: 0 };
+    let mut found = Found::default();
+    let mut open: Option<Open> = None;
+    loop {
+        s.spaces();
+        match s.peek() {
+            None => break,
+            Some(b'\n' | b'\r' | b'#') => {}
+            Some(b'[') => {
+                let start = s.pos;
+                let kind = s.header()?;
+                if kind == Kind::Source && found.source.is_some() {
+                    return None;
+                }
+                if let Some(done) = open.take() {
+                    done.close(&mut found)?;
+                }
+                open = Some(Open {
+                    kind,
+                    span: start..s.pos,
+                    keys: Vec::new(),
+                    values: Vec::new(),
+                });
+            }
+            Some(_) => {
+                let table = open.as_mut()?;
+                let start = s.pos;
+                let key = s.key()?;
+                let key = *table.kind.keys().iter().find(|k| **k == key)?;
+                if table.keys.iter().any(|(k, _)| *k == key) {
+                    return None;
+                }
+                s.spaces();
+                s.expect(b'=')?;
+                s.spaces();
+                let value = s.value()?;
+                table.keys.push((key, start));
+                table.values.push(value);
+            }
+        }
+        s.end_of_line()?;
+    }
+    if let Some(done) = open {
+        done.close(&mut found)?;
+    }
+    Some(Tables {
+        source: found.source?,
+        speakers: found.speakers,
+        entries: found.entries,
+    })
+}
+
+/// A cursor over the file's text.
+struct Scanner<'t> {
+    text: &'t str,
+    pos: usize,
+}
+
+/// Whether a byte is a control character that TOML allows in neither strings nor comments.
+fn is_control(b: u8) -> bool {
+    (b < 0x20 && b != b'\t') || b == 0x7f
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn rest(&self) -> &[u8] {
+        &self.text.as_bytes()[self.pos..]
+    }
+
+    fn expect(&mut self, b: u8) -> Option<()> {
+        (self.peek()? == b).then(|| self.pos += 1)
+    }
+
+    /// Skips spaces and tabs.
+    fn spaces(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+    }
+
+    /// After a line's content: spaces, an optional comment, then a newline or the end of the file.
+    fn end_of_line(&mut self) -> Option<()> {
+        self.spaces();
+        if self.peek() == Some(b'#') {
+            let len = self.rest().iter().position(|&b| is_control(b));
+            self.pos = len.map_or(self.text.len(), |len| self.pos + len);
+        }
+        self.newline()
+    }
+
+    /// A newline (`\n` or `\r\n`), or the end of the file.
+    fn newline(&mut self) -> Option<()> {
+        match self.peek() {
+            None => Some(()),
+            Some(b'\n') => Some(self.pos += 1),
+            Some(b'\r') if self.rest().get(1) == Some(&b'\n') => Some(self.pos += 2),
+            Some(_) => None,
+        }
+    }
+
+    /// Spaces, newlines and comments between the items of an array.
+    fn blank(&mut self) -> Option<()> {
+        loop {
+            self.spaces();
+            match self.peek() {
+                Some(b'\n' | b'\r' | b'#') => self.end_of_line()?,
+                _ => return Some(()),
+            }
+        }
+    }
+
+    /// One of the three table headers.
+    fn header(&mut self) -> Option<Kind> {
+        let rest = self.rest();
+        let (kind, len) = if rest.starts_with(b"[source]") {
+            (Kind::Source, 8)
+        } else if rest.starts_with(b"[[speakers]]") {
+            (Kind::Speaker, 12)
+        } else if rest.starts_with(b"[[entries]]") {
+            (Kind::Entry, 11)
+        } else {
+            return None;
+        };
+        self.pos += len;
+        Some(kind)
+    }
+
+    /// A bare key.
+    fn key(&mut self) -> Option<&str> {
+        let start = self.pos;
+        let len = self
+            .rest()
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+            .unwrap_or(self.rest().len());
+        self.pos += len;
+        (len > 0).then(|| &self.text[start..self.pos])
+    }
+
+    fn value(&mut self) -> Option<Value> {
+        if self.peek()? != b'[' {
+            return self.string().map(Value::Text);
+        }
+        self.pos += 1;
+        let mut list = Vec::new();
+        loop {
+            self.blank()?;
+            if self.peek()? == b']' {
+                break;
+            }
+            list.push(self.string()?);
+            self.blank()?;
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b']' => break,
+                _ => return None,
+            }
+        }
+        self.pos += 1;
+        Some(Value::List(list))
+    }
+
+    /// A string on one line: basic or literal, each also with the three-quote delimiters.
+    fn string(&mut self) -> Option<String> {
+        let quote = self.peek()?;
+        if !matches!(quote, b'"' | b'\'') {
+            return None;
+        }
+        let long = self.rest().starts_with(&[quote; 3]);
+        self.pos += if long { 3 } else { 1 };
+        let mut out = String::new();
+        loop {
+            let len = self
+                .rest()
+                .iter()
+                .position(|&b| b == quote || (quote == b'"' && b == b'\\') || is_control(b))?;
+            out.push_str(&self.text[self.pos..self.pos + len]);
+            self.pos += len;
+            match self.peek()? {
+                b'\\' if quote == b'"' => out.push(self.escape()?),
+                b if b == quote && !long => {
+                    self.pos += 1;
+                    return Some(out);
+                }
+                b if b == quote && self.rest().starts_with(&[quote; 3]) => {
+                    // A quote right after the closing three would belong to the string.
+                    if self.rest().get(3) == Some(&quote) {
+                        return None;
+                    }
+                    self.pos += 3;
+                    return Some(out);
+                }
+                b if b == quote => {
+                    out.push(quote as char);
+                    self.pos += 1;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// The escape at the cursor (a backslash and what follows) as the character it stands for.
+    fn escape(&mut self) -> Option<char> {
+        let code = *self.rest().get(1)?;
+        self.pos += 2;
+        let hex = match code {
+            b'b' => return Some('\u{8}'),
+            b't' => return Some('\t'),
+            b'n' => return Some('\n'),
+            b'f' => return Some('\u{c}'),
+            b'r' => return Some('\r'),
+            b'"' => return Some('"'),
+            b'\\' => return Some('\\'),
+            b'u' => 4,
+            b'U' => 8,
+            _ => return None,
+        };
+        let digits = self.rest().get(..hex)?;
+        if !digits.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        let digits = &self.text[self.pos..self.pos + hex];
+        self.pos += hex;
+        char::from_u32(u32::from_str_radix(digits, 16).ok()?)
+    }
+}
+
+/// Whether [`scan`] agrees with the `toml` crate on `text`: it declines it, or it reads what the typed `toml`
+/// pass reads (tables, spans and values) and records each key where the text search finds it. For the tests
+/// and the `knowledge_parser` fuzz target.
+pub(super) fn agrees(text: &str) -> bool {
+    let Some(mut fast) = scan(text) else {
+        return true;
+    };
+    let Some(typed) = super::parse::typed(text) else {
+        return false;
+    };
+    let mut keys_found = true;
+    let mut check = |span: &Range<usize>, keys: &mut Option<Vec<(&'static str, usize)>>| {
+        for (key, at) in keys.take().unwrap_or_default() {
+            keys_found &= super::key_offset(text, span.clone(), key) == Some(at);
+        }
+    };
+    check(&fast.source.span, &mut fast.source.keys);
+    fast.speakers
+        .iter_mut()
+        .for_each(|t| check(&t.span, &mut t.keys));
+    fast.entries
+        .iter_mut()
+        .for_each(|t| check(&t.span, &mut t.keys));
+    keys_found && format!("{fast:?}") == format!("{typed:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "[source]\nid = \"s\"\ntitle = \"T\"\ndate = \"2023\"\ntext = \"s.txt\"\n";
+
+    fn entry(body: &str) -> String {
+        format!("{HEAD}\n[[entries]]\nid = \"e\"\nvoice = \"narrative\"\n{body}\n")
+    }
+
+    #[test]
+    fn reads_the_shipped_and_generated_knowledge_as_toml_does() {
+        let shipped = crate::knowledge::builtin::BUILTIN_FILES;
+        let mut read = 0;
+        for (_, text) in shipped.iter().filter(|(path, _)| path.ends_with(".toml")) {
+            assert!(scan(text).is_some() && agrees(text));
+            read += 1;
+        }
+        assert!(read > 0);
+        let synthetic = crate::synth::generate(&crate::synth::SynthConfig {
+            entries: 60,
+            seed: 7,
+            questions_per_kind: 1,
+        });
+        let files = synthetic.files();
+        let tomls: Vec<&String> = files
+            .iter()
+            .filter(|(path, _)| path.extension().is_some_and(|x| x == "toml"))
+            .map(|(_, text)| text)
+            .collect();
+        assert!(tomls.len() > 1);
+        for text in tomls {
+            assert!(scan(text).is_some() && agrees(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn reads_the_usual_variations_as_toml_does() {
+        let cases = [
+            entry(
+                "phrasings = [\"a \\\"b\\\" \\\\ \\n\\t \\u00e9 \\U0001F600\", 'c \\d'] # note\nquote = 'q'",
+            ),
+            entry("phrasings = [\n  # first\n  \"a\", # one\n\n  \"b\",\n]\nquote = \"q\""),
+            entry("phrasings = []\nquote = \"\""),
+            entry("phrasings = [\"\"\"a \"b\" \\u00e9\"\"\"]\nquote = '''say 'q' or ''q'' '''"),
+            entry("  phrasings\t=\t[\"a\",\"b\"]\t\nquote=\"q\"").replace('\n', "\r\n"),
+            format!(
+                "{HEAD}[[speakers]]\nid = \"w\"\nname = \"W\"\ncapacity = \"c\"\n[[entries]]\nid = \"e\"\nvoice = \"own-words\"\nspeaker = \"w\"\nphrasings = [\"a\", \"b\"]\nquote = \"q\""
+            ),
+            format!(
+                "# c\n[[entries]] # h\nid = \"e\"\nvoice = \"caption\"\nphrasings = [\"a\", \"b\"]\nquote = \"q\"\n{HEAD}skip = [\"x\"]\npublisher = \"p\"\nurl = \"u\"\n"
+            ),
+        ];
+        for text in &cases {
+            assert!(scan(text).is_some(), "declined: {text}");
+            assert!(agrees(text), "disagrees: {text}");
+        }
+        let tables = scan(&cases[0]).unwrap();
+        let phrasings = &tables.entries[0].value.as_ref().unwrap().phrasings;
+        assert_eq!(phrasings, &["a \"b\" \\ \n\t é 😀", "c \\d"]);
+    }
+
+    #[test]
+    fn declines_what_it_does_not_know_and_every_problem() {
+        let declined = [
+            entry("phrasings = [\"\"\"a\n\"\"\", \"b\"]\nquote = \"q\""),
+            entry("phrasings = [\"a\", \"b\"]\nquote = '''q''''"),
+            entry("phrasings = [\"a\", \"b\"]\n\"quote\" = \"q\""),
+            entry("phrasings = [\"a\", \"b\"]\nquote = \"q\\e\""),
+            entry("phrasings = [\"a\", \"b\"]\nquote = \"q\\u12\""),
+            entry("phrasings = [\"a\", \"b\"]\nquote = \"q\\uD800\""),
+            entry("phrasings = [\"a\", 1]\nquote = \"q\""),
+            entry("phrasings = \"a\"\nquote = \"q\""),
+            entry("phrasings = [\"a\", \"b\"]\nquote = [\"q\"]"),
+            entry("phrasings = [\"a\", \"b\"]\nquote = \"q\"\nquote = \"r\""),
+            entry("phrasings = [\"a\", \"b\"]\nquote = \"q\"\nextra = \"x\""),
+            entry("phrasings = [\"a\", \"b\"]"),
+            entry("phrasings = [\"a\" \"b\"]\nquote = \"q\""),
+            entry("phrasings = [\"a\", \"b\"]\nquote = \"q\" x"),
+            entry("phrasings = [\"a\", \"b\"]\nquote = \"q\u{1}\""),
+            entry("phrasings = [\"a\", \"b\"]\rquote = \"q\""),
+            entry("phrasings = [\"a\", \"b\"]\nquote = \"q"),
+            entry("phrasings = [\"a\", \"b\"]\nquote = \"q\"\nsource.x = \"y\""),
+            entry("phrasings = [\"a\", \"b\"]\nquote = \"q\"\n[ source ]"),
+            entry("phrasings = [\"a\", \"b\"]\nquote = \"q\"\n[source]"),
+            "[[entries]]\nid = \"e\"\nvoice = \"narrative\"\nphrasings = [\"a\", \"b\"]\nquote = \"q\"\n".into(),
+            format!("id = \"x\"\n{HEAD}"),
+            entry("phrasings = [\"a\", \"b\"]\nquote = \"q\"").replace("narrative", "poem"),
+        ];
+        for text in &declined {
+            assert!(scan(text).is_none(), "read: {text}");
+            assert!(agrees(text));
+        }
+    }
+}
