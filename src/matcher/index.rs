@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use super::DocumentText;
 use super::deletions::deletion_hashes;
 pub use super::deletions::max_edits;
-use super::normalize::{fold, for_each_word, is_stop_word, stem, words};
+use super::normalize::{fold_into, for_each_word, is_stop_word, stem, words};
 use super::wordmap::WordMap;
 
 /// An interned term (a stem).
@@ -53,8 +53,10 @@ pub struct Index {
     pub doc_freq: Vec<u32>,
     /// Inverse document frequency of each term, `ln(1 + n / df)`.
     pub idf: Vec<f64>,
-    /// The documents holding each term, in ascending order.
-    pub postings: Vec<Vec<u32>>,
+    /// The documents holding each term, in ascending order: term `t`'s run is
+    /// `posting_docs[posting_starts[t]..posting_starts[t + 1]]` (see [`Index::postings`]).
+    posting_docs: Vec<u32>,
+    posting_starts: Vec<u32>,
     /// Surface words (folded, unstemmed) and the term each stems to.
     surfaces: Vec<(Box<str>, TermId)>,
     /// `(variant hash << 32) | surface id`, sorted.
@@ -86,14 +88,15 @@ impl Index {
     /// let doc = Document { phrasings: vec!["coal mines".into()], context: vec!["Jan 2023".into()], person: false };
     /// let index = Index::build(&[doc]);
     /// let coal = index.term("coal").unwrap();
-    /// assert_eq!(index.postings[coal as usize], [0]);
+    /// assert_eq!(index.postings(coal), [0]);
     /// assert_eq!(index.phrasings(0).next().unwrap(), [coal, index.term("mine").unwrap()]);
     /// ```
     pub fn build<D: DocumentText>(documents: impl IntoIterator<Item = D>) -> Index {
         let mut index = Index::default();
         let mut builder = Builder::default();
         let mut scratch: Vec<TermId> = Vec::new();
-        for (doc_id, doc) in documents.into_iter().enumerate() {
+        let mut folded = String::new();
+        for doc in documents {
             let mut terms = DocTerms {
                 person: doc.person(),
                 ..DocTerms::default()
@@ -101,7 +104,7 @@ impl Index {
             // Context terms first, flagged, then the phrasings' terms; sorted and deduplicated below.
             scratch.clear();
             for context in doc.context() {
-                let folded = fold(context);
+                fold_into(&mut folded, context);
                 terms.has_number |= context.chars().any(|c| c.is_ascii_digit());
                 terms.has_date |= terms.has_number && has_date(&words(&folded, usize::MAX));
                 for_each_word(&folded, usize::MAX, |w| {
@@ -113,7 +116,8 @@ impl Index {
             for phrasing in doc.phrasings() {
                 index.phrasing_bounds.push(index.arena.len() as u32);
                 let start = index.arena.len();
-                for_each_word(&fold(phrasing), usize::MAX, |w| {
+                fold_into(&mut folded, phrasing);
+                for_each_word(&folded, usize::MAX, |w| {
                     if let Some(id) = index.add_word(&mut builder, w)
                         && !index.arena[start..].contains(&id)
                     {
@@ -136,12 +140,11 @@ impl Index {
                 .arena
                 .extend_from_slice(&scratch[..terms.all_len as usize]);
             for &t in &scratch {
-                let t = (t & !CONTEXT_BIT) as usize;
-                index.doc_freq[t] += 1;
-                index.postings[t].push(doc_id as u32);
+                index.doc_freq[(t & !CONTEXT_BIT) as usize] += 1;
             }
             index.docs.push(terms);
         }
+        index.fill_postings();
         let n = index.docs.len() as f64;
         index.idf = index
             .doc_freq
@@ -151,9 +154,38 @@ impl Index {
         builder.deletions.sort_unstable();
         builder.deletions.dedup();
         index.deletions = builder.deletions;
-        index.postings.iter_mut().for_each(|p| p.shrink_to_fit());
         index.arena.shrink_to_fit();
         index
+    }
+
+    /// Lays out the postings of every term from the documents' terms in the arena, in one vector (a counting
+    /// sort by term: term `t`'s run has `doc_freq[t]` places, filled in document order).
+    fn fill_postings(&mut self) {
+        let mut starts = Vec::with_capacity(self.doc_freq.len() + 1);
+        let mut total = 0u32;
+        starts.push(0);
+        for &df in &self.doc_freq {
+            total += df;
+            starts.push(total);
+        }
+        let mut next = starts.clone();
+        let mut docs = vec![0u32; total as usize];
+        for (d, terms) in self.docs.iter().enumerate() {
+            let all = &self.arena[terms.all_start as usize..][..terms.all_len as usize];
+            for &t in all {
+                let slot = &mut next[(t & !CONTEXT_BIT) as usize];
+                docs[*slot as usize] = d as u32;
+                *slot += 1;
+            }
+        }
+        self.posting_docs = docs;
+        self.posting_starts = starts;
+    }
+
+    /// The documents holding term `t`, in ascending order.
+    pub fn postings(&self, t: TermId) -> &[u32] {
+        let t = t as usize;
+        &self.posting_docs[self.posting_starts[t] as usize..self.posting_starts[t + 1] as usize]
     }
 
     /// The term of a folded word, interning it if new; `None` for a stop word.
@@ -186,7 +218,6 @@ impl Index {
         let id = self.doc_freq.len() as TermId;
         self.term_ids.insert(term.into(), id);
         self.doc_freq.push(0);
-        self.postings.push(Vec::new());
         id
     }
 
@@ -322,7 +353,7 @@ mod tests {
             doc(&["coal mine"], &["no number"]),
         ]);
         let coal = index.term("coal").unwrap();
-        assert_eq!(index.postings[coal as usize], [0, 1]);
+        assert_eq!(index.postings(coal), [0, 1]);
         assert!(index.docs[0].has_date && index.docs[0].has_number);
         assert!(!index.docs[1].has_date && !index.docs[1].has_number);
     }

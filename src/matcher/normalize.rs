@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use rust_stemmers::{Algorithm, Stemmer};
 
 mod split;
-pub use split::{fold, for_each_word, words};
+pub use split::{fold, fold_into, for_each_word, words};
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 

@@ -96,7 +96,7 @@ impl Scratch {
         alternatives.sort_by(|a, b| b.1.total_cmp(&a.1));
         let mut read = 0;
         for (t, similarity) in alternatives {
-            let postings = &index.postings[t as usize];
+            let postings = index.postings(t);
             read += postings.len();
             for &d in postings {
                 let d = d as usize;
@@ -155,7 +155,7 @@ pub fn rank(index: &Index, query: &[QueryTerm], intent: Intent, want: Want) -> V
     let cost = |q: &QueryTerm| {
         q.alternatives
             .iter()
-            .map(|&(t, _)| index.postings[t as usize].len())
+            .map(|&(t, _)| index.postings(t).len())
             .sum::<usize>()
     };
     let mut order: Vec<(&QueryTerm, usize)> = query

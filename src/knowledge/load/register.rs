@@ -3,6 +3,7 @@
 //! across the knowledge base.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -15,8 +16,9 @@ use crate::knowledge::{Entry, Source};
 pub(super) struct Registry<'a> {
     pub loaded: Loaded,
     read_source: &'a dyn Fn(&Path) -> std::io::Result<String>,
-    entry_ids: HashMap<String, Position>,
-    phrasing_owner: HashMap<u64, (Arc<str>, Position)>,
+    entry_ids: HashMap<Arc<str>, Position>,
+    /// Keyed by the phrasing keys of [`reader`](super::reader), which are hashes already.
+    phrasing_owner: HashMap<u64, (Arc<str>, Position), BuildHasherDefault<KeyHasher>>,
     source_ids: HashMap<String, Position>,
 }
 
@@ -27,7 +29,7 @@ impl<'a> Registry<'a> {
             loaded: Loaded::default(),
             read_source,
             entry_ids: HashMap::new(),
-            phrasing_owner: HashMap::new(),
+            phrasing_owner: HashMap::default(),
             source_ids: HashMap::new(),
         }
     }
@@ -104,7 +106,7 @@ impl<'a> Registry<'a> {
     /// Accepts an entry unless its id is taken or one of its phrasings (by `keys`) is another entry's.
     fn register(&mut self, entry: Entry, location: EntryLocation, keys: &[u64]) {
         let mut ok = true;
-        if let Some(first) = self.entry_ids.get(&entry.id) {
+        if let Some(first) = self.entry_ids.get(entry.id.as_str()) {
             let message = format!(
                 "duplicate entry id `{}` (first used at {}:{})",
                 entry.id,
@@ -143,10 +145,29 @@ impl<'a> Registry<'a> {
             }
         }
         if ok {
-            self.entry_ids
-                .insert(entry.id.clone(), location.entry.clone());
+            self.entry_ids.insert(owner, location.entry.clone());
             self.loaded.knowledge.entries.push(entry);
             self.loaded.locations.entries.push(location);
         }
+    }
+}
+
+/// The hasher of keys that are 64-bit hashes already: it passes them through.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
     }
 }

@@ -85,6 +85,9 @@ impl Open {
         let span = self.span.clone();
         match self.kind {
             Kind::Source => {
+                if tables.source.is_some() {
+                    return None;
+                }
                 let raw = RawSource {
                     id: self.text("id")?,
                     title: self.text("title")?,
@@ -153,9 +156,6 @@ pub(super) fn scan(text: &str) -> Option<Tables> {
             Some(b'[') => {
                 let start = s.pos;
                 let kind = s.header()?;
-                if kind == Kind::Source && found.source.is_some() {
-                    return None;
-                }
                 if let Some(done) = open.take() {
                     done.close(&mut found)?;
                 }
@@ -483,6 +483,7 @@ mod tests {
             entry("phrasings = [\"a\", \"b\"]\nquote = \"q\"\nsource.x = \"y\""),
             entry("phrasings = [\"a\", \"b\"]\nquote = \"q\"\n[ source ]"),
             entry("phrasings = [\"a\", \"b\"]\nquote = \"q\"\n[source]"),
+            format!("{HEAD}{HEAD}"),
             "[[entries]]\nid = \"e\"\nvoice = \"narrative\"\nphrasings = [\"a\", \"b\"]\nquote = \"q\"\n".into(),
             format!("id = \"x\"\n{HEAD}"),
             entry("phrasings = [\"a\", \"b\"]\nquote = \"q\"").replace("narrative", "poem"),

@@ -11,11 +11,28 @@ use unicode_normalization::char::is_combining_mark;
 /// assert_eq!(verbatim::matcher::normalize::fold("Zürich’s ﬁrst"), "zurich's first");
 /// ```
 pub fn fold(text: &str) -> String {
+    let mut folded = String::new();
+    fold_into(&mut folded, text);
+    folded
+}
+
+/// [`fold`] into `folded` (emptied first), to reuse its allocation.
+///
+/// ```
+/// let mut folded = String::from("old");
+/// verbatim::matcher::normalize::fold_into(&mut folded, "Coal MINES");
+/// assert_eq!(folded, "coal mines");
+/// ```
+pub fn fold_into(folded: &mut String, text: &str) {
+    folded.clear();
     if text.is_ascii() {
         // Nothing to decompose or replace: the common case, and many times faster.
-        return text.to_ascii_lowercase();
+        folded.push_str(text);
+        folded.make_ascii_lowercase();
+        return;
     }
-    text.nfkd()
+    let chars = text
+        .nfkd()
         .filter(|c| !is_combining_mark(*c))
         .map(|c| match c {
             '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
@@ -23,8 +40,8 @@ pub fn fold(text: &str) -> String {
             '\u{2010}'..='\u{2015}' => '-',
             _ => c,
         })
-        .flat_map(char::to_lowercase)
-        .collect()
+        .flat_map(char::to_lowercase);
+    folded.extend(chars);
 }
 
 /// Splits folded text into words: letters and digits, with "25.1" kept whole, "%" as "percent" and a
