@@ -60,8 +60,12 @@ pub struct SizeReport {
     pub files: usize,
     /// Distinct index terms.
     pub terms: usize,
-    /// Reading and parsing the knowledge files, in milliseconds.
+    /// Reading and parsing the knowledge files on one thread, in milliseconds.
     pub load_ms: f64,
+    /// The same on [`load_threads`](SizeReport::load_threads) threads (the default), in milliseconds.
+    pub load_parallel_ms: f64,
+    /// Threads of the parallel load.
+    pub load_threads: usize,
     /// Building the matcher, in milliseconds.
     pub index_ms: f64,
     /// Questions timed.
@@ -160,7 +164,7 @@ fn read_questions(path: &Path, ids: &HashMap<&str, usize>) -> anyhow::Result<Vec
 pub fn measure(dir: &Path, baseline_per_kind: usize) -> anyhow::Result<SizeReport> {
     let config = MatcherConfig::default();
     let started = Instant::now();
-    let mut loaded = load::load_paths(&[dir.join("knowledge")]);
+    let mut loaded = load::load_paths_on(&[dir.join("knowledge")], 1);
     let load_ms = started.elapsed().as_secs_f64() * 1e3;
     eprintln!(
         "bench: loaded in {load_ms:.0} ms, peak RSS {:.0} MiB",
@@ -274,5 +278,13 @@ pub fn measure(dir: &Path, baseline_per_kind: usize) -> anyhow::Result<SizeRepor
         }
     }
     report.baseline_mean_us = spent / f64::from(asked.max(1)) * 1e6;
+    drop(baseline);
+    drop(loaded);
+    // Last, so that its memory does not count in the peaks above.
+    report.load_threads = load::default_threads();
+    let started = Instant::now();
+    let parallel = load::load_paths_on(&[dir.join("knowledge")], report.load_threads);
+    report.load_parallel_ms = started.elapsed().as_secs_f64() * 1e3;
+    drop(parallel);
     Ok(report)
 }

@@ -54,7 +54,7 @@ fn mark(met: bool) -> &'static str {
 /// The summary table over all sizes, then one detail table per size.
 pub fn markdown(reports: &[SizeReport]) -> String {
     let mut out = String::new();
-    out.push_str("| entries | load + index | questions/s (1 thread) | p50 | p99 | peak RSS | baseline questions/s | speed ratio |\n");
+    out.push_str("| entries | load + index (1 thread) | questions/s (1 thread) | p50 | p99 | peak RSS | baseline questions/s | speed ratio |\n");
     out.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for r in reports {
         let ratio = r.baseline_mean_us / r.mean_us.max(1e-9);
@@ -83,10 +83,17 @@ pub fn markdown(reports: &[SizeReport]) -> String {
         out.push_str("| measure | verbatim | naive baseline |\n|---|---|---|\n");
         let _ = writeln!(
             out,
-            "| load + index | {} (load {}, index {}) | – |",
+            "| load + index, one thread | {} (load {}, index {}) | – |",
             duration((r.load_ms + r.index_ms) * 1e3),
             duration(r.load_ms * 1e3),
             duration(r.index_ms * 1e3)
+        );
+        let _ = writeln!(
+            out,
+            "| load + index, load on {} threads (the default) | {} (load {}) | – |",
+            r.load_threads,
+            duration((r.load_parallel_ms + r.index_ms) * 1e3),
+            duration(r.load_parallel_ms * 1e3)
         );
         let _ = writeln!(
             out,
@@ -151,9 +158,11 @@ pub fn targets(r: &SizeReport, ask_mean_ms: Option<f64>) -> String {
     );
     let _ = writeln!(
         out,
-        "- load + index ≤ 2 s: {} {}",
+        "- load + index ≤ 2 s on one thread: {} {} (load on {} threads: {})",
         duration((r.load_ms + r.index_ms) * 1e3),
-        mark(r.load_ms + r.index_ms <= 2_000.0)
+        mark(r.load_ms + r.index_ms <= 2_000.0),
+        r.load_threads,
+        duration((r.load_parallel_ms + r.index_ms) * 1e3),
     );
     let _ = writeln!(
         out,

@@ -116,21 +116,40 @@ pub fn load(
     files: &[KnowledgeFile],
     read_source: &dyn Fn(&Path) -> std::io::Result<String>,
 ) -> Loaded {
+    load_on(files, read_source, default_threads())
+}
+
+/// Threads that read files in parallel by default: one per core, at most 8.
+///
+/// ```
+/// assert!((1..=8).contains(&verbatim::knowledge::load::default_threads()));
+/// ```
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
+/// [`load`] with files read on `threads` threads (1: all on the calling thread). The result is the same for
+/// any number.
+pub fn load_on(
+    files: &[KnowledgeFile],
+    read_source: &dyn Fn(&Path) -> std::io::Result<String>,
+    threads: usize,
+) -> Loaded {
     let mut registry = register::Registry::new(read_source);
-    in_parallel(files, reader::read_file, |i, items| {
+    in_parallel(files, threads, reader::read_file, |i, items| {
         registry.file(&files[i], items)
     });
     registry.loaded
 }
 
-/// Calls `f` on every file, on worker threads when there are several files, and hands each result to
+/// Calls `f` on every file, on `workers` threads when there are several files, and hands each result to
 /// `consume` on this thread in file order (results that arrive early wait for their turn).
 fn in_parallel<T: Send>(
     files: &[KnowledgeFile],
+    workers: usize,
     f: impl Fn(&KnowledgeFile) -> T + Sync,
     mut consume: impl FnMut(usize, T),
 ) {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     if files.len() < 4 || workers < 2 {
         for (i, file) in files.iter().enumerate() {
             consume(i, f(file));
@@ -167,6 +186,11 @@ fn in_parallel<T: Send>(
 /// Reads the `.toml` files named by `paths` (files, or directories whose `*.toml` files are read in name
 /// order) from disk, and their sources.
 pub fn load_paths(paths: &[PathBuf]) -> Loaded {
+    load_paths_on(paths, default_threads())
+}
+
+/// [`load_paths`] with the files parsed on `threads` threads (see [`load_on`]).
+pub fn load_paths_on(paths: &[PathBuf], threads: usize) -> Loaded {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
@@ -214,7 +238,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Loaded {
             }
         }
     }
-    let mut loaded = load(&files, &|p| std::fs::read_to_string(p));
+    let mut loaded = load_on(&files, &|p| std::fs::read_to_string(p), threads);
     problems.append(&mut loaded.diagnostics);
     loaded.diagnostics = problems;
     loaded

@@ -14,8 +14,8 @@
 use std::collections::HashMap;
 
 use super::DocumentText;
-use super::deletions::deletion_hashes;
 pub use super::deletions::max_edits;
+use super::deletions::{deletion_hashes, sort_keys};
 use super::normalize::{fold_into, for_each_word, is_stop_word, stem, words};
 use super::wordmap::WordMap;
 
@@ -151,7 +151,7 @@ impl Index {
             .iter()
             .map(|&df| (1.0 + n / df.max(1) as f64).ln())
             .collect();
-        builder.deletions.sort_unstable();
+        sort_keys(&mut builder.deletions);
         builder.deletions.dedup();
         index.deletions = builder.deletions;
         index.arena.shrink_to_fit();

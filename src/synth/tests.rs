@@ -86,6 +86,43 @@ fn generated_knowledge_passes_the_checks_at_1k() {
 }
 
 #[test]
+fn loading_on_any_number_of_threads_gives_the_same_result() {
+    let s = generate(&config(300, 5));
+    let files = s.files();
+    let mut knowledge: Vec<load::KnowledgeFile> = files
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|x| x == "toml"))
+        .map(|(p, text)| load::KnowledgeFile {
+            path: p.clone(),
+            text: text.clone(),
+        })
+        .collect();
+    // Problems inside a file and across files: a broken entry, and a file repeating another's entries.
+    knowledge[2].text = knowledge[2].text.replacen("quote = ", "quote = 7 #", 1);
+    let copy = knowledge[0].text.replacen("id = \"", "id = \"other-", 1);
+    knowledge.push(load::KnowledgeFile {
+        path: "knowledge/zz.toml".into(),
+        text: copy,
+    });
+    let read = |path: &Path| {
+        files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, t)| t.clone())
+            .ok_or_else(|| std::io::Error::other("missing"))
+    };
+    let one = load::load_on(&knowledge, &read, 1);
+    assert!(one.diagnostics.len() > 10, "{:?}", one.diagnostics);
+    assert!(one.knowledge.entries.len() > 250);
+    for threads in [2, 3, 8] {
+        let many = load::load_on(&knowledge, &read, threads);
+        assert_eq!(many.knowledge, one.knowledge, "{threads} threads");
+        assert_eq!(many.locations, one.locations, "{threads} threads");
+        assert_eq!(many.diagnostics, one.diagnostics, "{threads} threads");
+    }
+}
+
+#[test]
 fn typo_questions_differ_from_their_phrasing() {
     let s = generate(&config(200, 4));
     for q in s.questions.iter().filter(|q| q.kind == Kind::Typo) {
