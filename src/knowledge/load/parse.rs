@@ -49,12 +49,14 @@ pub(super) struct RawEntry {
 }
 
 /// One table: where its header is in the file, its contents or the schema error (trimmed message), and where
-/// each of its keys is when the reader recorded that (else it is searched for in the text).
+/// each of its keys and phrasings is when the parser recorded that (else they are searched for in the text).
 #[derive(Debug)]
 pub(super) struct Table<T> {
     pub span: Range<usize>,
     pub value: Result<T, String>,
     pub keys: Option<Vec<(&'static str, usize)>>,
+    /// Where each phrasing's text starts (an entry read by [`scan`](super::scan)), else empty.
+    pub phrasings: Vec<usize>,
 }
 
 /// A file's tables, in file order.
@@ -132,6 +134,7 @@ fn read<T>(table: Spanned<T>) -> Table<T> {
         span: table.span(),
         value: Ok(table.into_inner()),
         keys: None,
+        phrasings: Vec::new(),
     }
 }
 
@@ -143,5 +146,6 @@ fn deserialize<T: for<'de> Deserialize<'de>>(table: Spanned<toml::Value>) -> Tab
         span,
         value,
         keys: None,
+        phrasings: Vec::new(),
     }
 }

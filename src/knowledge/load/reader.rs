@@ -3,7 +3,6 @@
 //! items file by file, in order, for what spans files (ids, repeated phrasings, the source texts).
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,7 +11,7 @@ use super::parse::{self, RawEntry, RawSource, RawSpeaker, Table};
 use super::{EntryLocation, KnowledgeFile, Position, key_offset};
 use crate::diagnostic::Diagnostic;
 use crate::knowledge::{Entry, Speaker, Voice};
-use crate::matcher::normalize::{fold, for_each_word};
+use crate::matcher::normalize::{fold_into, for_each_word};
 
 /// What reading one file gave, in file order.
 pub(super) enum Item {
@@ -48,6 +47,7 @@ pub(super) fn read_file(file: &KnowledgeFile) -> Vec<Item> {
         items: Vec::new(),
         path: Arc::from(file.path.as_path()),
         lines: line_starts(&file.text),
+        folded: String::new(),
     };
     match parse::parse(&file.text) {
         Ok(tables) => reader.tables(tables),
@@ -66,15 +66,24 @@ pub(super) fn read_file(file: &KnowledgeFile) -> Vec<Item> {
 }
 
 /// The 64-bit key of a phrasing's words, to find a phrasing repeated across entries (a false "repeats"
-/// would need a collision, about one chance in 10^8 at a million phrasings), and whether it has any word.
-fn phrasing_key(phrasing: &str) -> (u64, bool) {
-    let mut hasher = std::hash::DefaultHasher::new();
+/// would need a collision, about one chance in 10^7 at a million phrasings), and whether it has any word.
+/// `folded` is a buffer to reuse.
+fn phrasing_key(phrasing: &str, folded: &mut String) -> (u64, bool) {
+    // FNV-1a over the words, each followed by a space, then MurmurHash3's finalizer.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut any = false;
-    for_each_word(&fold(phrasing), usize::MAX, |w| {
-        (w, ' ').hash(&mut hasher);
+    fold_into(folded, phrasing);
+    for_each_word(folded, usize::MAX, |w| {
+        for &b in w.as_bytes().iter().chain(b" ") {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
         any = true;
     });
-    (hasher.finish(), any)
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    (h ^ (h >> 33), any)
 }
 
 /// Byte offsets where the lines of `text` start.
@@ -84,10 +93,11 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Where a table is: its header, and its keys when the parser recorded them.
+/// Where a table is: its header, and its keys and phrasings when the parser recorded them.
 struct At {
     span: Range<usize>,
     keys: Option<Vec<(&'static str, usize)>>,
+    phrasings: Vec<usize>,
 }
 
 impl At {
@@ -107,6 +117,8 @@ struct FileReader<'a> {
     path: Arc<Path>,
     /// Byte offsets of the file's line starts, so that a position costs a binary search, not a scan.
     lines: Vec<usize>,
+    /// A buffer for folding phrasings.
+    folded: String,
 }
 
 impl FileReader<'_> {
@@ -143,6 +155,7 @@ impl FileReader<'_> {
         let at = At {
             span: table.span,
             keys: table.keys,
+            phrasings: table.phrasings,
         };
         let message = match table.value {
             Ok(value) => return Some((value, at)),
@@ -251,12 +264,15 @@ impl FileReader<'_> {
             phrasings: Vec::with_capacity(raw.phrasings.len()),
         };
         let mut keys = Vec::with_capacity(raw.phrasings.len());
-        for phrasing in &raw.phrasings {
-            let offset = text[phrasings_at..]
-                .find(phrasing.as_str())
-                .map_or(phrasings_at, |i| phrasings_at + i);
+        for (i, phrasing) in raw.phrasings.iter().enumerate() {
+            // Where the parser found it, else the first place its text occurs after the key.
+            let offset = at.phrasings.get(i).copied().unwrap_or_else(|| {
+                text[phrasings_at..]
+                    .find(phrasing.as_str())
+                    .map_or(phrasings_at, |i| phrasings_at + i)
+            });
             location.phrasings.push(self.position(offset));
-            let (key, any_word) = phrasing_key(phrasing);
+            let (key, any_word) = phrasing_key(phrasing, &mut self.folded);
             keys.push(key);
             if !any_word {
                 self.error(

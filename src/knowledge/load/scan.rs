@@ -35,10 +35,10 @@ impl Kind {
     }
 }
 
-/// A value as written: a string, or an array of strings.
+/// A value as written: a string, or an array of strings with where each one's text starts.
 enum Value {
     Text(String),
-    List(Vec<String>),
+    List(Vec<String>, Vec<usize>),
 }
 
 /// The table being read: its header's span, and its keys with their offsets and values.
@@ -54,7 +54,7 @@ impl Open {
         let i = self.keys.iter().position(|(k, _)| *k == key)?;
         Some(std::mem::replace(
             &mut self.values[i],
-            Value::List(Vec::new()),
+            Value::Text(String::new()),
         ))
     }
 
@@ -68,14 +68,14 @@ impl Open {
         match self.take(key) {
             None => Some(None),
             Some(Value::Text(s)) => Some(Some(s)),
-            Some(Value::List(_)) => None,
+            Some(Value::List(..)) => None,
         }
     }
 
     /// A key that must be there as an array.
-    fn list(&mut self, key: &str) -> Option<Vec<String>> {
+    fn list(&mut self, key: &str) -> Option<(Vec<String>, Vec<usize>)> {
         match self.take(key)? {
-            Value::List(list) => Some(list),
+            Value::List(list, offsets) => Some((list, offsets)),
             Value::Text(_) => None,
         }
     }
@@ -97,11 +97,11 @@ impl Open {
                     url: self.optional("url")?,
                     skip: match self.take("skip") {
                         None => Vec::new(),
-                        Some(Value::List(list)) => list,
+                        Some(Value::List(list, _)) => list,
                         Some(Value::Text(_)) => return None,
                     },
                 };
-                tables.source = Some(table(span, raw, self.keys));
+                tables.source = Some(table(span, raw, self.keys, Vec::new()));
             }
             Kind::Speaker => {
                 let raw = RawSpeaker {
@@ -109,29 +109,38 @@ impl Open {
                     name: self.text("name")?,
                     capacity: self.optional("capacity")?,
                 };
-                tables.speakers.push(table(span, raw, self.keys));
+                tables
+                    .speakers
+                    .push(table(span, raw, self.keys, Vec::new()));
             }
             Kind::Entry => {
                 let voice = self.text("voice")?;
+                let (phrasings, offsets) = self.list("phrasings")?;
                 let raw = RawEntry {
                     id: self.text("id")?,
                     voice: Voice::deserialize(StrDeserializer::<ValueError>::new(&voice)).ok()?,
                     speaker: self.optional("speaker")?,
-                    phrasings: self.list("phrasings")?,
+                    phrasings,
                     quote: self.text("quote")?,
                 };
-                tables.entries.push(table(span, raw, self.keys));
+                tables.entries.push(table(span, raw, self.keys, offsets));
             }
         }
         Some(())
     }
 }
 
-fn table<T>(span: Range<usize>, value: T, keys: Vec<(&'static str, usize)>) -> Table<T> {
+fn table<T>(
+    span: Range<usize>,
+    value: T,
+    keys: Vec<(&'static str, usize)>,
+    phrasings: Vec<usize>,
+) -> Table<T> {
     Table {
         span,
         value: Ok(value),
         keys: Some(keys),
+        phrasings,
     }
 }
 
@@ -289,12 +298,15 @@ impl Scanner<'_> {
             return self.string().map(Value::Text);
         }
         self.pos += 1;
-        let mut list = Vec::new();
+        let (mut list, mut offsets) = (Vec::new(), Vec::new());
         loop {
             self.blank()?;
             if self.peek()? == b']' {
                 break;
             }
+            let quote = self.peek()?;
+            let long = self.rest().starts_with(&[quote; 3]);
+            offsets.push(self.pos + if long { 3 } else { 1 });
             list.push(self.string()?);
             self.blank()?;
             match self.peek()? {
@@ -304,7 +316,7 @@ impl Scanner<'_> {
             }
         }
         self.pos += 1;
-        Some(Value::List(list))
+        Some(Value::List(list, offsets))
     }
 
     /// A string on one line: basic or literal, each also with the three-quote delimiters.
@@ -317,10 +329,20 @@ impl Scanner<'_> {
         self.pos += if long { 3 } else { 1 };
         let mut out = String::new();
         loop {
-            let len = self
-                .rest()
+            let rest = self.rest();
+            let len = if quote == b'"' {
+                memchr::memchr2(quote, b'\\', rest)
+            } else {
+                memchr::memchr(quote, rest)
+            };
+            let len = len.unwrap_or(rest.len());
+            // One branch-free pass over the run (a newline counts: strings here are on one line).
+            if rest[..len]
                 .iter()
-                .position(|&b| b == quote || (quote == b'"' && b == b'\\') || is_control(b))?;
+                .fold(false, |bad, &b| bad | is_control(b))
+            {
+                return None;
+            }
             out.push_str(&self.text[self.pos..self.pos + len]);
             self.pos += len;
             match self.peek()? {
@@ -382,20 +404,27 @@ pub(super) fn agrees(text: &str) -> bool {
     let Some(typed) = super::parse::typed(text) else {
         return false;
     };
-    let mut keys_found = true;
-    let mut check = |span: &Range<usize>, keys: &mut Option<Vec<(&'static str, usize)>>| {
-        for (key, at) in keys.take().unwrap_or_default() {
-            keys_found &= super::key_offset(text, span.clone(), key) == Some(at);
-        }
+    let check = |span: &Range<usize>, keys: &mut Option<Vec<(&'static str, usize)>>| {
+        let keys = keys.take().unwrap_or_default();
+        keys.into_iter()
+            .all(|(key, at)| super::key_offset(text, span.clone(), key) == Some(at))
     };
-    check(&fast.source.span, &mut fast.source.keys);
-    fast.speakers
-        .iter_mut()
-        .for_each(|t| check(&t.span, &mut t.keys));
-    fast.entries
-        .iter_mut()
-        .for_each(|t| check(&t.span, &mut t.keys));
-    keys_found && format!("{fast:?}") == format!("{typed:?}")
+    let mut found = check(&fast.source.span, &mut fast.source.keys);
+    for speaker in &mut fast.speakers {
+        found &= check(&speaker.span, &mut speaker.keys);
+    }
+    for entry in &mut fast.entries {
+        found &= check(&entry.span, &mut entry.keys);
+        // Each phrasing's text starts right after its opening quote, in order.
+        let phrasings = std::mem::take(&mut entry.phrasings);
+        let count = entry.value.as_ref().map_or(0, |e| e.phrasings.len());
+        found &= phrasings.len() == count
+            && phrasings.windows(2).all(|w| w[0] < w[1])
+            && phrasings
+                .iter()
+                .all(|&at| matches!(text.as_bytes()[at - 1], b'"' | b'\''));
+    }
+    found && format!("{fast:?}") == format!("{typed:?}")
 }
 
 #[cfg(test)]
@@ -455,6 +484,13 @@ mod tests {
             assert!(scan(text).is_some(), "declined: {text}");
             assert!(agrees(text), "disagrees: {text}");
         }
+        let text = &cases[1];
+        let tables = scan(text).unwrap();
+        let at = &tables.entries[0].phrasings;
+        assert_eq!(
+            [&text[at[0]..at[0] + 2], &text[at[1]..at[1] + 2]],
+            ["a\"", "b\""]
+        );
         let tables = scan(&cases[0]).unwrap();
         let phrasings = &tables.entries[0].value.as_ref().unwrap().phrasings;
         assert_eq!(phrasings, &["a \"b\" \\ \n\t é 😀", "c \\d"]);

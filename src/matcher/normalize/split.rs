@@ -122,16 +122,22 @@ fn for_each_ascii_word(text: &str, limit: usize, f: &mut impl FnMut(&str)) {
     let mut i = 0;
     while i < bytes.len() && count < limit {
         let c = bytes[i];
-        let in_word = start < i || !joined.is_empty();
-        let ends_in_digit = if start < i {
-            bytes[i - 1].is_ascii_digit()
-        } else {
-            joined.ends_with(|w: char| w.is_ascii_digit())
-        };
-        let next_digit = bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
-        if c.is_ascii_alphanumeric() || (c == b'.' && ends_in_digit && next_digit) {
+        // Most bytes are inside a word: decide those with one test.
+        if c.is_ascii_alphanumeric() {
             i += 1;
             continue;
+        }
+        let in_word = start < i || !joined.is_empty();
+        if c == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            let ends_in_digit = if start < i {
+                bytes[i - 1].is_ascii_digit()
+            } else {
+                joined.ends_with(|w: char| w.is_ascii_digit())
+            };
+            if ends_in_digit {
+                i += 1;
+                continue;
+            }
         }
         if c == b'\'' && in_word && alphanumeric(i + 1) {
             joined.push_str(&text[start..i]);
