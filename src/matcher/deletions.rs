@@ -52,7 +52,7 @@ pub fn sort_keys(keys: &mut Vec<u64>) {
         for &k in keys.iter() {
             counts[digit(k)] += 1;
         }
-        if counts.iter().any(|&c| c == keys.len()) {
+        if counts.contains(&keys.len()) {
             continue;
         }
         let mut next = 0;
