@@ -18,11 +18,10 @@ pub fn max_edits(len: usize) -> usize {
 /// The base of the polynomial hash (odd, so that multiplying by it loses nothing modulo 2^64).
 const BASE: u64 = 0x9e37_79b9_7f4a_7c15;
 
-/// The polynomial hash of a run of characters, `Σ (c_k + 1) · BASE^(len-1-k)` modulo 2^64, before mixing.
-fn polynomial(chars: &[char]) -> u64 {
-    chars.iter().fold(0u64, |h, &c| {
-        h.wrapping_mul(BASE).wrapping_add(u64::from(c) + 1)
-    })
+/// One step of the polynomial hash of a run of characters, `Σ (c_k + 1) · BASE^(len-1-k)` modulo 2^64 (before
+/// mixing): the hash of the run `h` was the hash of, followed by `c`.
+fn push(h: u64, c: char) -> u64 {
+    h.wrapping_mul(BASE).wrapping_add(u64::from(c) + 1)
 }
 
 /// The 32-bit hash of a word from its polynomial hash: mixed (MurmurHash3's finalizer) so that every bit
@@ -76,7 +75,7 @@ pub fn sort_keys(keys: &mut Vec<u64>) {
 /// assert!(deletion_hashes(&wang, 1).contains(&word_hash(&['w', 'n', 'g'])));
 /// ```
 pub fn word_hash(chars: &[char]) -> u32 {
-    finish(polynomial(chars))
+    finish(chars.iter().fold(0, |h, &c| push(h, c)))
 }
 
 /// Hashes of the word itself and of every variant made by deleting up to `edits` (at most 2) characters; a
@@ -104,7 +103,7 @@ pub fn deletion_hashes(chars: &[char], edits: usize) -> Vec<u32> {
     for &c in chars {
         prefix.push(h);
         power.push(p);
-        h = h.wrapping_mul(BASE).wrapping_add(u64::from(c) + 1);
+        h = push(h, c);
         p = p.wrapping_mul(BASE);
     }
     prefix.push(h);

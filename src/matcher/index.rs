@@ -170,9 +170,8 @@ impl Index {
         }
         let mut next = starts.clone();
         let mut docs = vec![0u32; total as usize];
-        for (d, terms) in self.docs.iter().enumerate() {
-            let all = &self.arena[terms.all_start as usize..][..terms.all_len as usize];
-            for &t in all {
+        for d in 0..self.docs.len() {
+            for &t in self.all(d) {
                 let slot = &mut next[(t & !CONTEXT_BIT) as usize];
                 docs[*slot as usize] = d as u32;
                 *slot += 1;

@@ -7,6 +7,27 @@ use super::*;
 use crate::knowledge::{check, load};
 use crate::matcher::MatcherConfig;
 
+/// The knowledge files among generated files, as the loader takes them.
+fn knowledge_files(files: &[(PathBuf, String)]) -> Vec<load::KnowledgeFile> {
+    files
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|x| x == "toml"))
+        .map(|(p, text)| load::KnowledgeFile {
+            path: p.clone(),
+            text: text.clone(),
+        })
+        .collect()
+}
+
+/// A generated file's text by its path, as the loader reads source texts.
+fn read_generated(files: &[(PathBuf, String)], path: &Path) -> std::io::Result<String> {
+    files
+        .iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, t)| t.clone())
+        .ok_or_else(|| std::io::Error::other("missing"))
+}
+
 fn config(entries: usize, seed: u64) -> SynthConfig {
     SynthConfig {
         entries,
@@ -54,21 +75,8 @@ fn vocabulary_and_entries_have_the_promised_shape() {
 fn generated_knowledge_passes_the_checks_at_1k() {
     let s = generate(&config(1_000, 7));
     let files = s.files();
-    let knowledge: Vec<load::KnowledgeFile> = files
-        .iter()
-        .filter(|(p, _)| p.extension().is_some_and(|x| x == "toml"))
-        .map(|(p, text)| load::KnowledgeFile {
-            path: p.clone(),
-            text: text.clone(),
-        })
-        .collect();
-    let read = |path: &Path| {
-        files
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, t)| t.clone())
-            .ok_or_else(|| std::io::Error::other("missing"))
-    };
+    let knowledge = knowledge_files(&files);
+    let read = |path: &Path| read_generated(&files, path);
     let mut loaded = load::load(&knowledge, &read);
     let diagnostics = check::check(&mut loaded, &MatcherConfig::default());
     let errors: Vec<String> = diagnostics
@@ -89,14 +97,7 @@ fn generated_knowledge_passes_the_checks_at_1k() {
 fn loading_on_any_number_of_threads_gives_the_same_result() {
     let s = generate(&config(300, 5));
     let files = s.files();
-    let mut knowledge: Vec<load::KnowledgeFile> = files
-        .iter()
-        .filter(|(p, _)| p.extension().is_some_and(|x| x == "toml"))
-        .map(|(p, text)| load::KnowledgeFile {
-            path: p.clone(),
-            text: text.clone(),
-        })
-        .collect();
+    let mut knowledge = knowledge_files(&files);
     // Problems inside a file and across files: a broken entry, and a file repeating another's entries.
     knowledge[2].text = knowledge[2].text.replacen("quote = ", "quote = 7 #", 1);
     let copy = knowledge[0].text.replacen("id = \"", "id = \"other-", 1);
@@ -104,13 +105,7 @@ fn loading_on_any_number_of_threads_gives_the_same_result() {
         path: "knowledge/zz.toml".into(),
         text: copy,
     });
-    let read = |path: &Path| {
-        files
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, t)| t.clone())
-            .ok_or_else(|| std::io::Error::other("missing"))
-    };
+    let read = |path: &Path| read_generated(&files, path);
     let one = load::load_on(&knowledge, &read, 1);
     assert!(one.diagnostics.len() > 10, "{:?}", one.diagnostics);
     assert!(one.knowledge.entries.len() > 250);

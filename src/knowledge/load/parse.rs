@@ -3,9 +3,9 @@
 //!
 //! Most files are read by [`scan`](super::scan), a fast reader of the usual way of writing knowledge files;
 //! any other file goes to the `toml` crate. It deserializes the whole file in one typed pass; only when that
-//! fails (a file with a problem) does the slow path run: the file is parsed into [`toml::Value`] tables and each table is deserialized on its
-//! own, so one malformed entry does not hide the problems of the next. Both paths give the same tables for a
-//! file without problems; the slow one alone decides what is reported.
+//! fails (a file with a problem) does the slow path run: the file is parsed into [`toml::Value`] tables and each
+//! table is deserialized on its own, so one malformed entry does not hide the problems of the next. All paths
+//! give the same tables for a file without problems; the slow one alone decides what is reported.
 
 use std::ops::Range;
 

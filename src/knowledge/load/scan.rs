@@ -2,11 +2,12 @@
 //!
 //! It reads a strict subset of TOML: comments, the headers `[source]`, `[[speakers]]` and `[[entries]]`, and
 //! lines `key = value` with a bare key and a value that is a one-line string (`"basic"` with the common escapes,
-//! `'literal'`, or either with three quotes) or an array of them (over several lines, with comments and a trailing comma). Each key must
-//! be one its table takes, once, with the type the table wants, and every table must have its required keys.
-//! For anything else it gives up ([`None`]) and [`parse`](super::parse) reads the file with the `toml` crate,
-//! which also reports the problems. So for every file it accepts, it gives what the typed `toml` pass gives
-//! (tested against it, and fuzzed), plus where each key is, which saves searching for keys afterwards.
+//! `'literal'`, or either with three quotes) or an array of them (over several lines, with comments and a
+//! trailing comma). Each key must be one its table takes, once, with the type the table wants, and every table
+//! must have its required keys. For anything else it gives up ([`None`]) and [`parse`](super::parse) reads the
+//! file with the `toml` crate, which also reports the problems. So for every file it accepts, it gives what the
+//! typed `toml` pass gives (tested against it, and fuzzed), plus where each key and phrasing is, which saves
+//! searching for them afterwards.
 
 use std::ops::Range;
 
@@ -17,7 +18,7 @@ use super::parse::{RawEntry, RawSource, RawSpeaker, Table, Tables};
 use crate::knowledge::Voice;
 
 /// The tables a knowledge file may have.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Kind {
     Source,
     Speaker,
@@ -301,7 +302,7 @@ impl Scanner<'_> {
 
     fn value(&mut self) -> Option<Value> {
         if self.peek()? != b'[' {
-            return self.string().map(Value::Text);
+            return self.string().map(|(_, s)| Value::Text(s));
         }
         self.pos += 1;
         let (mut list, mut offsets) = (Vec::new(), Vec::new());
@@ -310,10 +311,9 @@ impl Scanner<'_> {
             if self.peek()? == b']' {
                 break;
             }
-            let quote = self.peek()?;
-            let long = self.rest().starts_with(&[quote; 3]);
-            offsets.push(self.pos + if long { 3 } else { 1 });
-            list.push(self.string()?);
+            let (at, string) = self.string()?;
+            offsets.push(at);
+            list.push(string);
             self.blank()?;
             match self.peek()? {
                 b',' => self.pos += 1,
@@ -325,14 +325,16 @@ impl Scanner<'_> {
         Some(Value::List(list, offsets))
     }
 
-    /// A string on one line: basic or literal, each also with the three-quote delimiters.
-    fn string(&mut self) -> Option<String> {
+    /// A string on one line, basic or literal, each also with the three-quote delimiters: where its text starts
+    /// (after the opening quotes), and the text.
+    fn string(&mut self) -> Option<(usize, String)> {
         let quote = self.peek()?;
         if !matches!(quote, b'"' | b'\'') {
             return None;
         }
         let long = self.rest().starts_with(&[quote; 3]);
         self.pos += if long { 3 } else { 1 };
+        let start = self.pos;
         let mut out = String::new();
         loop {
             let rest = self.rest();
@@ -355,7 +357,7 @@ impl Scanner<'_> {
                 b'\\' if quote == b'"' => out.push(self.escape()?),
                 b if b == quote && !long => {
                     self.pos += 1;
-                    return Some(out);
+                    return Some((start, out));
                 }
                 b if b == quote && self.rest().starts_with(&[quote; 3]) => {
                     // A quote right after the closing three would belong to the string.
@@ -363,7 +365,7 @@ impl Scanner<'_> {
                         return None;
                     }
                     self.pos += 3;
-                    return Some(out);
+                    return Some((start, out));
                 }
                 b if b == quote => {
                     out.push(quote as char);
