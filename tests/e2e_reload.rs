@@ -4,32 +4,14 @@
 mod botkit;
 mod support;
 
-use std::path::Path;
 use std::time::Duration;
 
 use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::events::room::message::MessageType;
 
 use botkit::{RunningBot, User, bot_config, init_logs};
+use support::knowledge_copy::knowledge_copy;
 use support::synapse;
-
-/// Copies the shipped knowledge into `dir/kb`; returns the knowledge file.
-fn knowledge_copy(dir: &Path) -> std::path::PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
-    std::fs::create_dir_all(dir.join("kb/sources")).unwrap();
-    for entry in std::fs::read_dir(src.join("sources")).unwrap().flatten() {
-        std::fs::copy(entry.path(), dir.join("kb/sources").join(entry.file_name())).unwrap();
-    }
-    let mut file = None;
-    for entry in std::fs::read_dir(&src).unwrap().flatten() {
-        if entry.path().is_file() {
-            let to = dir.join("kb").join(entry.file_name());
-            std::fs::copy(entry.path(), &to).unwrap();
-            file = Some(to);
-        }
-    }
-    file.unwrap()
-}
 
 fn body(seen: &botkit::Seen) -> String {
     match &seen.event.content.msgtype {

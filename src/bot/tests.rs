@@ -428,22 +428,8 @@ async fn a_failing_send_is_given_up_after_the_configured_attempts() {
     );
 }
 
-/// Copies the shipped knowledge into `dir/kb` and returns the knowledge file's path.
-pub(super) fn knowledge_copy(dir: &std::path::Path) -> std::path::PathBuf {
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
-    std::fs::create_dir_all(dir.join("kb/sources")).unwrap();
-    let mut file = None;
-    for entry in std::fs::read_dir(src.join("sources")).unwrap().flatten() {
-        std::fs::copy(entry.path(), dir.join("kb/sources").join(entry.file_name())).unwrap();
-    }
-    for entry in std::fs::read_dir(&src).unwrap().flatten() {
-        if entry.path().is_file() {
-            let to = dir.join("kb").join(entry.file_name());
-            std::fs::copy(entry.path(), &to).unwrap();
-            file = Some(to);
-        }
-    }
-    file.unwrap()
-}
+#[path = "../../tests/support/knowledge_copy.rs"]
+mod knowledge_copy;
+pub(super) use knowledge_copy::knowledge_copy;
 
 mod ops;

@@ -154,10 +154,32 @@ pub fn decide(me: &Identity, message: &Message<'_>) -> Action {
         return Action::Ignore;
     }
     let question = tidy(&question);
-    if question.is_empty() || question.chars().all(|c| !c.is_alphanumeric()) {
+    if question.is_empty()
+        || question.chars().all(|c| !c.is_alphanumeric())
+        || asks_for_help(&question)
+    {
         return Action::Help;
     }
     Action::Ask(question)
+}
+
+/// Whether a question addressed to the bot is a plain request for help ("help", "Help me!", "please help?")
+/// rather than a question for the knowledge: such a message gets the help message, as `!help` would.
+fn asks_for_help(question: &str) -> bool {
+    let words: Vec<String> = question
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    matches!(
+        words.as_slice(),
+        ["help"]
+            | ["help", "me"]
+            | ["help", "please"]
+            | ["please", "help"]
+            | ["help", "me", "please"]
+    )
 }
 
 /// The admin command that reloads the knowledge.

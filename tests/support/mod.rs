@@ -5,4 +5,5 @@
 
 #![allow(dead_code)]
 
+pub mod knowledge_copy;
 pub mod synapse;

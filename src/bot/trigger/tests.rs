@@ -135,6 +135,25 @@ fn an_empty_question_gets_help() {
 }
 
 #[test]
+fn a_plain_request_for_help_gets_help_not_a_quote() {
+    assert_eq!(group("!ask help"), Action::Help);
+    assert_eq!(group("Verbatim Bot: Help me!"), Action::Help);
+    assert_eq!(group("@verbatim:example.org please help?"), Action::Help);
+    let direct = Message {
+        body: "help",
+        direct: true,
+        ..Message::default()
+    };
+    assert_eq!(decide(&me(), &direct), Action::Help);
+    // Help as part of a real question is a question.
+    assert_eq!(
+        group("!ask how does the internet help the economy"),
+        ask("how does the internet help the economy")
+    );
+    assert_eq!(group("help"), Action::Ignore);
+}
+
+#[test]
 fn html_and_room_pings_pass_through_to_the_engine_which_escapes_them() {
     assert_eq!(group("!ask <b>who</b> @room"), ask("<b>who</b> @room"));
 }
