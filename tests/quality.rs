@@ -79,3 +79,35 @@ fn blind_set_meets_the_floors() {
     assert!(acc["out"] >= 90.0, "out-of-scope {:.1}%", acc["out"]);
     assert!(acc["near"] >= 70.0, "near-miss {:.1}%", acc["near"]);
 }
+
+/// Everyday words the knowledge never uses still reach the passage (through the synonym table), and a lone
+/// "help" is not a question about the one passage whose phrasing said "help".
+#[test]
+fn everyday_words_reach_the_passage_and_help_is_not_a_question() {
+    let (engine, _) =
+        Engine::load(&[], MatcherConfig::default()).expect("shipped knowledge is valid");
+    for (question, entry) in [
+        (
+            "what reform will the mining group pursue in energy",
+            "zaozhuang-mining-plans",
+        ),
+        ("what are shandong's carbon targets", "carbon-goals"),
+        ("what did wang recommend", "wang-energy-system"),
+        (
+            "provincial manufacturing strength",
+            "government-work-report",
+        ),
+    ] {
+        let reply = engine.ask(question);
+        assert_eq!(reply.outcome, Outcome::Answer, "{question:?}: {reply:?}");
+        assert_eq!(
+            reply.quoted.map(|q| q.entry).as_deref(),
+            Some(entry),
+            "{question:?}"
+        );
+    }
+    for question in ["help", "Help me", "helping"] {
+        let reply = engine.ask(question);
+        assert_ne!(reply.outcome, Outcome::Answer, "{question:?}: {reply:?}");
+    }
+}
