@@ -133,6 +133,22 @@ impl AccessConfig {
             .iter()
             .any(|pattern| glob_match(pattern, user_id))
     }
+
+    /// What the bot warns about at start: with no `allowed_inviters` nobody can invite it, which is the safe
+    /// default but rarely what a first configuration means.
+    ///
+    /// ```
+    /// use verbatim::config::AccessConfig;
+    /// assert!(AccessConfig::default().warning().unwrap().contains("allowed_inviters"));
+    /// let open = AccessConfig { allowed_inviters: vec!["@*:example.org".into()], ..AccessConfig::default() };
+    /// assert_eq!(open.warning(), None);
+    /// ```
+    pub fn warning(&self) -> Option<&'static str> {
+        self.allowed_inviters.is_empty().then_some(
+            "[access] allowed_inviters is empty, so every invite is rejected: list the MXIDs (or patterns such as \
+             \"@*:example.org\") of the people who may invite the bot in the configuration file",
+        )
+    }
 }
 
 /// `[bot]`.

@@ -220,6 +220,9 @@ pub async fn run_with_reload(
         entries = engine.knowledge().entries.len(),
         "verbatim starting"
     );
+    if let Some(warning) = config.access.warning() {
+        tracing::warn!("{warning}");
+    }
 
     let metrics = Arc::new(metrics::Metrics::default());
     metrics.entries.store(
