@@ -168,9 +168,9 @@ pub fn reply_content(
         }
         Action::SlowDown(room) => {
             let text = if *room {
-                "This room is asking faster than I can answer. Please slow down; I will answer again in a minute."
+                "This room is asking faster than I can answer. Please slow down; I will answer again shortly."
             } else {
-                "You are asking faster than I can answer. Please slow down; I will answer again in a minute."
+                "You are asking faster than I can answer. Please slow down; I will answer again shortly."
             };
             (
                 text.to_string(),

@@ -71,18 +71,18 @@ pub(super) fn parse(
     let l = limits;
     let mut limit = |value, key, default, range| c.int(value, key, default, range) as u32;
     let limits = LimitsConfig {
-        per_user_burst: limit(l.per_user_burst, "limits.per_user_burst", 5, 1..10_001),
+        per_user_burst: limit(l.per_user_burst, "limits.per_user_burst", 20, 1..10_001),
         per_user_per_minute: limit(
             l.per_user_per_minute,
             "limits.per_user_per_minute",
-            10,
+            30,
             1..100_001,
         ),
-        per_room_burst: limit(l.per_room_burst, "limits.per_room_burst", 20, 1..10_001),
+        per_room_burst: limit(l.per_room_burst, "limits.per_room_burst", 50, 1..10_001),
         per_room_per_minute: limit(
             l.per_room_per_minute,
             "limits.per_room_per_minute",
-            60,
+            120,
             1..100_001,
         ),
         max_question_chars: limit(

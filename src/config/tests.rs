@@ -217,7 +217,7 @@ fn limits_have_sane_defaults() {
             l.per_room_burst,
             l.per_room_per_minute
         ),
-        (5, 10, 20, 60)
+        (20, 30, 50, 120)
     );
     assert_eq!((l.max_question_chars, l.max_room_members), (1000, 500));
     let l = parse(&format!(
