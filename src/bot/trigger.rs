@@ -166,12 +166,11 @@ pub fn decide(me: &Identity, message: &Message<'_>) -> Action {
 /// Whether a question addressed to the bot is a plain request for help ("help", "Help me!", "please help?")
 /// rather than a question for the knowledge: such a message gets the help message, as `!help` would.
 fn asks_for_help(question: &str) -> bool {
-    let words: Vec<String> = question
+    let question = question.to_lowercase();
+    let words: Vec<&str> = question
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
         .collect();
-    let words: Vec<&str> = words.iter().map(String::as_str).collect();
     matches!(
         words.as_slice(),
         ["help"]

@@ -24,14 +24,20 @@ fn push(h: u64, c: char) -> u64 {
     h.wrapping_mul(BASE).wrapping_add(u64::from(c) + 1)
 }
 
-/// The 32-bit hash of a word from its polynomial hash: mixed (MurmurHash3's finalizer) so that every bit
-/// depends on every character, then folded.
-fn finish(h: u64) -> u32 {
+/// MurmurHash3's 64-bit finalizer: mixes `h` so that every output bit depends on every input bit. Also
+/// finishes the phrasing keys of the knowledge loader.
+pub(crate) fn mix64(h: u64) -> u64 {
     let mut h = h ^ (h >> 33);
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^= h >> 33;
+    h ^ (h >> 33)
+}
+
+/// The 32-bit hash of a word from its polynomial hash: mixed so that every bit depends on every character,
+/// then folded.
+fn finish(h: u64) -> u32 {
+    let h = mix64(h);
     (h ^ (h >> 32)) as u32
 }
 

@@ -48,15 +48,40 @@ pub(super) struct RawEntry {
     pub quote: String,
 }
 
-/// One table: where its header is in the file, its contents or the schema error (trimmed message), and where
-/// each of its keys and phrasings is when the parser recorded that (else they are searched for in the text).
+/// One table: where it is in the file, and its contents or the schema error (trimmed message).
 #[derive(Debug)]
 pub(super) struct Table<T> {
-    pub span: Range<usize>,
+    pub at: At,
     pub value: Result<T, String>,
+}
+
+/// Where a table is: its header, and where each of its keys and phrasings is when the parser recorded that
+/// (else they are searched for in the text).
+#[derive(Debug)]
+pub(super) struct At {
+    pub span: Range<usize>,
     pub keys: Option<Vec<(&'static str, usize)>>,
     /// Where each phrasing's text starts (an entry read by [`scan`](super::scan)), else empty.
     pub phrasings: Vec<usize>,
+}
+
+impl At {
+    /// A table whose header is at `span` and whose keys are searched for when needed.
+    fn header(span: Range<usize>) -> At {
+        At {
+            span,
+            keys: None,
+            phrasings: Vec::new(),
+        }
+    }
+
+    /// The offset of `key = ...` in the table, from the parser's record or else searched for in `text`.
+    pub fn key(&self, text: &str, key: &str) -> Option<usize> {
+        match &self.keys {
+            Some(keys) => keys.iter().find(|(k, _)| *k == key).map(|&(_, at)| at),
+            None => super::key_offset(text, self.span.clone(), key),
+        }
+    }
 }
 
 /// A file's tables, in file order.
@@ -131,10 +156,8 @@ fn slow(text: &str) -> Result<Tables, ParseError> {
 /// A table the typed pass read.
 fn read<T>(table: Spanned<T>) -> Table<T> {
     Table {
-        span: table.span(),
+        at: At::header(table.span()),
         value: Ok(table.into_inner()),
-        keys: None,
-        phrasings: Vec::new(),
     }
 }
 
@@ -143,9 +166,7 @@ fn deserialize<T: for<'de> Deserialize<'de>>(table: Spanned<toml::Value>) -> Tab
     let span = table.span();
     let value = T::deserialize(table.into_inner()).map_err(|e| e.to_string().trim().to_string());
     Table {
-        span,
+        at: At::header(span),
         value,
-        keys: None,
-        phrasings: Vec::new(),
     }
 }

@@ -3,14 +3,14 @@
 //! items file by file, in order, for what spans files (ids, repeated phrasings, the source texts).
 
 use std::collections::HashMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::parse::{self, RawEntry, RawSource, RawSpeaker, Table};
-use super::{EntryLocation, KnowledgeFile, Position, key_offset};
+use super::parse::{self, At, RawEntry, RawSource, RawSpeaker, Table};
+use super::{EntryLocation, KnowledgeFile, Position};
 use crate::diagnostic::Diagnostic;
 use crate::knowledge::{Entry, Speaker, Voice};
+use crate::matcher::deletions::mix64;
 use crate::matcher::normalize::{fold_into, for_each_word};
 
 /// What reading one file gave, in file order.
@@ -69,7 +69,7 @@ pub(super) fn read_file(file: &KnowledgeFile) -> Vec<Item> {
 /// would need a collision, about one chance in 10^7 at a million phrasings), and whether it has any word.
 /// `folded` is a buffer to reuse.
 fn phrasing_key(phrasing: &str, folded: &mut String) -> (u64, bool) {
-    // FNV-1a over the words, each followed by a space, then MurmurHash3's finalizer.
+    // FNV-1a over the words, each followed by a space, then mixed.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut any = false;
     fold_into(folded, phrasing);
@@ -79,11 +79,7 @@ fn phrasing_key(phrasing: &str, folded: &mut String) -> (u64, bool) {
         }
         any = true;
     });
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    (h ^ (h >> 33), any)
+    (mix64(h), any)
 }
 
 /// Byte offsets where the lines of `text` start.
@@ -91,23 +87,6 @@ fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect()
-}
-
-/// Where a table is: its header, and its keys and phrasings when the parser recorded them.
-struct At {
-    span: Range<usize>,
-    keys: Option<Vec<(&'static str, usize)>>,
-    phrasings: Vec<usize>,
-}
-
-impl At {
-    /// The offset of `key = ...` in the table, from the parser's record or else searched for in `text`.
-    fn key(&self, text: &str, key: &str) -> Option<usize> {
-        match &self.keys {
-            Some(keys) => keys.iter().find(|(k, _)| *k == key).map(|&(_, at)| at),
-            None => key_offset(text, self.span.clone(), key),
-        }
-    }
 }
 
 struct FileReader<'a> {
@@ -152,11 +131,7 @@ impl FileReader<'_> {
 
     /// A table's contents, or its schema error reported at the offending key when it can be found.
     fn table<T>(&mut self, table: Table<T>, what: &str) -> Option<(T, At)> {
-        let at = At {
-            span: table.span,
-            keys: table.keys,
-            phrasings: table.phrasings,
-        };
+        let at = table.at;
         let message = match table.value {
             Ok(value) => return Some((value, at)),
             Err(message) => message,

@@ -14,7 +14,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use serde::de::value::{Error as ValueError, StrDeserializer};
 
-use super::parse::{RawEntry, RawSource, RawSpeaker, Table, Tables};
+use super::parse::{At, RawEntry, RawSource, RawSpeaker, Table, Tables};
 use crate::knowledge::Voice;
 
 /// The tables a knowledge file may have.
@@ -138,10 +138,12 @@ fn table<T>(
     phrasings: Vec<usize>,
 ) -> Table<T> {
     Table {
-        span,
+        at: At {
+            span,
+            keys: Some(keys),
+            phrasings,
+        },
         value: Ok(value),
-        keys: Some(keys),
-        phrasings,
     }
 }
 
@@ -412,19 +414,19 @@ pub(super) fn agrees(text: &str) -> bool {
     let Some(typed) = super::parse::typed(text) else {
         return false;
     };
-    let check = |span: &Range<usize>, keys: &mut Option<Vec<(&'static str, usize)>>| {
-        let keys = keys.take().unwrap_or_default();
+    let check = |at: &mut At| {
+        let keys = at.keys.take().unwrap_or_default();
         keys.into_iter()
-            .all(|(key, at)| super::key_offset(text, span.clone(), key) == Some(at))
+            .all(|(key, offset)| super::key_offset(text, at.span.clone(), key) == Some(offset))
     };
-    let mut found = check(&fast.source.span, &mut fast.source.keys);
+    let mut found = check(&mut fast.source.at);
     for speaker in &mut fast.speakers {
-        found &= check(&speaker.span, &mut speaker.keys);
+        found &= check(&mut speaker.at);
     }
     for entry in &mut fast.entries {
-        found &= check(&entry.span, &mut entry.keys);
+        found &= check(&mut entry.at);
         // Each phrasing's text starts right after its opening quote, in order.
-        let phrasings = std::mem::take(&mut entry.phrasings);
+        let phrasings = std::mem::take(&mut entry.at.phrasings);
         let count = entry.value.as_ref().map_or(0, |e| e.phrasings.len());
         found &= phrasings.len() == count
             && phrasings.windows(2).all(|w| w[0] < w[1])

@@ -57,7 +57,7 @@ fn reads_the_usual_variations_as_toml_does() {
     }
     let text = &cases[1];
     let tables = scan(text).unwrap();
-    let at = &tables.entries[0].phrasings;
+    let at = &tables.entries[0].at.phrasings;
     assert_eq!(
         [&text[at[0]..at[0] + 2], &text[at[1]..at[1] + 2]],
         ["a\"", "b\""]
