@@ -1,7 +1,8 @@
 //! The command line: clap definitions (their doc comments are the `--help` text) and the offline commands
-//! `ask`, `chat`, `check` and `bench`; the curation commands `draft` and `review` are in [`curate`]. `run`
-//! hands over to the Matrix bot.
+//! `ask`, `chat`, `check` and `bench`; the curation commands `draft` and `review` are in [`curate`],
+//! `calibrate` in [`calibrate`]. `run` hands over to the Matrix bot.
 
+mod calibrate;
 mod curate;
 
 use std::io::{BufRead, Write};
@@ -76,6 +77,9 @@ pub enum Command {
     Draft(curate::DraftArgs),
     /// Group the logged unanswered questions, show the nearest entries of each group and a phrasing to add.
     Review(curate::ReviewArgs),
+    /// Fit the decision (answer, suggest or nothing) of a knowledge base on labeled questions, print the
+    /// cross-validated accuracy beside the current one, and write the calibration file.
+    Calibrate(calibrate::CalibrateArgs),
     /// Benchmark the matcher on synthetic knowledge of several sizes against a naive baseline and print
     /// markdown tables (build with --release). With --generate, only write synthetic knowledge.
     Bench(BenchArgs),
@@ -121,13 +125,14 @@ pub struct KnowledgeArgs {
 
 #[derive(Debug, Args)]
 pub struct Thresholds {
-    /// Answer when the best score is at least this (0 to 1).
-    #[arg(long, value_name = "SCORE", default_value_t = MatcherConfig::default().answer_threshold)]
-    pub answer_threshold: f64,
-    /// Offer "did you mean" suggestions when the best score is at least this (0 to 1, at most the answer
-    /// threshold).
-    #[arg(long, value_name = "SCORE", default_value_t = MatcherConfig::default().suggest_threshold)]
-    pub suggest_threshold: f64,
+    /// Answer when the decision's confidence is at least this (0 to 1) [default: the knowledge's
+    /// calibration.toml, or the shipped one].
+    #[arg(long, value_name = "CONFIDENCE")]
+    pub answer_threshold: Option<f64>,
+    /// Offer "did you mean" suggestions when the confidence is at least this (0 to 1, at most the answer
+    /// threshold) [default: the calibration's].
+    #[arg(long, value_name = "CONFIDENCE")]
+    pub suggest_threshold: Option<f64>,
 }
 
 impl Thresholds {
@@ -137,16 +142,16 @@ impl Thresholds {
             ("--answer-threshold", self.answer_threshold),
             ("--suggest-threshold", self.suggest_threshold),
         ] {
-            if !(0.0..=1.0).contains(&value) {
+            if let Some(value) = value
+                && !(0.0..=1.0).contains(&value)
+            {
                 bail!("{flag} must be between 0 and 1, not {value}");
             }
         }
-        if self.suggest_threshold > self.answer_threshold {
-            bail!(
-                "--suggest-threshold ({}) must not be above --answer-threshold ({})",
-                self.suggest_threshold,
-                self.answer_threshold
-            );
+        if let (Some(answer), Some(suggest)) = (self.answer_threshold, self.suggest_threshold)
+            && suggest > answer
+        {
+            bail!("--suggest-threshold ({suggest}) must not be above --answer-threshold ({answer})");
         }
         Ok(MatcherConfig {
             answer_threshold: self.answer_threshold,
@@ -197,6 +202,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => bench(&args),
         Command::Draft(args) => curate::draft(&args),
         Command::Review(args) => curate::review(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
     }
 }
 
@@ -301,9 +307,7 @@ fn ask(
                 .with_context(|| format!("appending to the unanswered log {}", path.display()))?;
         }
         if explain {
-            for (entry, phrasing, score) in engine.explain(q, 5) {
-                eprintln!("  {score:.3}  {entry}  (\"{phrasing}\")");
-            }
+            eprint!("{}", engine.explanation(q));
         }
         if json {
             writeln!(out, "{}", reply.json())?;
@@ -361,7 +365,11 @@ fn check_files(config: &MatcherConfig, paths: &[PathBuf]) -> anyhow::Result<Exit
     } else {
         load::load_paths(paths)
     };
-    let diagnostics = check::check(&mut loaded, config);
+    let config = MatcherConfig {
+        calibration: loaded.calibration_or_builtin(),
+        ..config.clone()
+    };
+    let diagnostics = check::check(&mut loaded, &config);
     let mut out = std::io::stdout().lock();
     print_diagnostics(&mut out, &diagnostics, true)?;
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();

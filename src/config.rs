@@ -175,10 +175,10 @@ pub struct BotConfig {
 /// `[matching]`.
 #[derive(Debug, Clone)]
 pub struct MatchingConfig {
-    /// Answer when the best score is at least this.
-    pub answer_threshold: f64,
-    /// Suggest when the best score is at least this.
-    pub suggest_threshold: f64,
+    /// Answer when the decision's confidence is at least this (default: the knowledge's calibration).
+    pub answer_threshold: Option<f64>,
+    /// Suggest when the decision's confidence is at least this (default: the knowledge's calibration).
+    pub suggest_threshold: Option<f64>,
     /// At most this many "did you mean" suggestions.
     pub max_suggestions: usize,
 }
@@ -348,17 +348,13 @@ impl Config {
 
         let m = raw.matching;
         let defaults = MatcherConfig::default();
-        let (answer, _) = c.score(
-            m.answer_threshold,
-            "matching.answer_threshold",
-            defaults.answer_threshold,
-        );
-        let (suggest, suggest_span) = c.score(
-            m.suggest_threshold,
-            "matching.suggest_threshold",
-            defaults.suggest_threshold,
-        );
-        if suggest > answer {
+        let given = (m.answer_threshold.is_some(), m.suggest_threshold.is_some());
+        let (answer, _) = c.score(m.answer_threshold, "matching.answer_threshold", 1.0);
+        let (suggest, suggest_span) = c.score(m.suggest_threshold, "matching.suggest_threshold", 0.0);
+        let (answer, suggest) = (given.0.then_some(answer), given.1.then_some(suggest));
+        if let (Some(answer), Some(suggest)) = (answer, suggest)
+            && suggest > answer
+        {
             c.error(
                 suggest_span,
                 "matching.suggest_threshold",

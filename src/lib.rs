@@ -10,6 +10,7 @@
 //! - [`bot`]: the Matrix front end (the only module that uses `matrix_sdk`);
 //! - [`draft`]: drafting a knowledge file from a plain-text report (`verbatim draft`);
 //! - [`curation`]: the log of unanswered questions and its review (`verbatim review`);
+//! - [`calibrate`]: fitting the decision of a knowledge base on labeled questions (`verbatim calibrate`);
 //! - `cli` (in the binary): the command line.
 //!
 //! [`synth`] generates synthetic knowledge and questions, and [`bench`] measures speed, memory and accuracy
@@ -19,6 +20,7 @@
 
 pub mod answer;
 pub mod bench;
+pub mod calibrate;
 #[cfg(feature = "bot")]
 pub mod bot;
 pub mod config;

@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 /// The outcomes a question can have, as counted (`verbatim_questions_total{outcome=...}`).
-pub const OUTCOMES: [&str; 8] = [
+pub const OUTCOMES: [&str; 9] = [
     "answer",
     "suggest",
     "none",
+    "small_talk",
     "help",
     "sources",
     "reload",

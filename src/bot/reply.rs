@@ -30,7 +30,7 @@ use super::backoff::Backoff;
 use super::events::{classify, room_facts, thread_of};
 use super::journal::{Pending, now_ms, transaction_id};
 use super::trigger::Action;
-use crate::matcher::Outcome;
+use crate::answer::Outcome;
 
 /// A question (or command) to reply to.
 pub struct Job {
@@ -149,12 +149,13 @@ pub fn reply_content(
                 Outcome::Answer => "answer",
                 Outcome::Suggest => "suggest",
                 Outcome::None => "none",
+                Outcome::SmallTalk => "small_talk",
             };
             (
                 reply.plain(),
                 reply.html(),
                 outcome,
-                reply.quoted.as_ref().map(|q| q.entry.clone()),
+                reply.quoted().map(|q| q.entry.clone()),
                 reply.score,
             )
         }

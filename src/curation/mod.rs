@@ -18,8 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::{Engine, Reply};
-use crate::matcher::Outcome;
+use crate::answer::{Engine, Outcome, Reply};
 
 /// The log's file name inside the bot's state directory.
 pub const LOG_FILE_NAME: &str = "unanswered.jsonl";
@@ -45,7 +44,7 @@ pub struct UnansweredRecord {
 }
 
 impl UnansweredRecord {
-    /// The record for a reply, or `None` when the reply is an answer (answers are not logged).
+    /// The record for a reply, or `None` when the reply is an answer or small talk (neither is logged).
     ///
     /// ```
     /// use verbatim::answer::Engine;
@@ -64,15 +63,14 @@ impl UnansweredRecord {
         user: Option<&str>,
     ) -> Option<Self> {
         let outcome = match reply.outcome {
-            Outcome::Answer => return None,
+            Outcome::Answer | Outcome::SmallTalk => return None,
             Outcome::Suggest => "suggest",
             Outcome::None => "none",
         };
-        let best_entry = engine
-            .explain(&reply.question, 1)
-            .into_iter()
-            .next()
-            .map(|(id, _, _)| id);
+        let best_entry = reply
+            .ranking
+            .first()
+            .map(|&(doc, _)| engine.knowledge().entries[doc].id.clone());
         Some(UnansweredRecord {
             time: rfc3339(SystemTime::now()),
             room: room.map(str::to_string),

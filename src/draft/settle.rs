@@ -59,6 +59,7 @@ pub fn knowledge(draft: &Draft) -> Knowledge {
         sources: vec![source],
         speakers,
         entries,
+        synonyms: Vec::new(),
     }
 }
 

@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::calibration;
 use super::load::{KnowledgeFile, Loaded, load};
+use crate::matcher::Calibration;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_knowledge.rs"));
 
@@ -25,6 +27,23 @@ pub fn load_builtin() -> Loaded {
         })
         .collect();
     load(&files, &read_builtin)
+}
+
+/// The shipped calibration (`knowledge/calibration.toml`, compiled in): what a knowledge base without a
+/// calibration of its own uses. Without one (never in a release), the matcher's hand-set default.
+///
+/// ```
+/// let calibration = verbatim::knowledge::builtin::calibration();
+/// assert!(calibration.answer_threshold > 0.0 && calibration.answer_threshold < 1.0);
+/// ```
+pub fn calibration() -> Calibration {
+    BUILTIN_FILES
+        .iter()
+        .find(|(path, _)| Path::new(path) == Path::new("knowledge").join(calibration::FILE_NAME))
+        .map(|(path, text)| {
+            calibration::read(Path::new(path), text).expect("the shipped calibration is valid")
+        })
+        .unwrap_or_default()
 }
 
 fn read_builtin(path: &Path) -> std::io::Result<String> {

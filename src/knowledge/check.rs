@@ -184,19 +184,41 @@ pub fn collisions(loaded: &Loaded, matcher: &Matcher) -> Vec<Diagnostic> {
         .enumerate()
     {
         for (phrasing, position) in entry.phrasings.iter().zip(&at.phrasings) {
-            let result = matcher.find(phrasing);
-            let message = match (result.outcome, result.doc) {
+            let inspection = matcher.inspect(phrasing);
+            let result = matcher.decide(&inspection);
+            let read = &inspection.query;
+            let (message, hint) = match (result.outcome, result.doc) {
                 (Outcome::Answer, Some(doc)) if doc == i => continue,
-                (Outcome::Answer, Some(doc)) => format!(
-                    "entry `{}`: phrasing \"{phrasing}\" is answered by entry `{}` instead (score {:.2})",
-                    entry.id, knowledge.entries[doc].id, result.score
+                (Outcome::Answer, Some(doc)) if matcher.same_passage(doc, i) => continue,
+                _ if read.terms.is_empty() => (
+                    format!(
+                        "entry `{}`: phrasing \"{phrasing}\" has no word the matcher reads: every word is a function word or a frame word the knowledge does not hold",
+                        entry.id
+                    ),
+                    "add a word that says what the passage is about (a name, a thing, an action)",
                 ),
-                _ => format!(
-                    "entry `{}`: phrasing \"{phrasing}\" scores {:.2}, below the answer threshold {:.2}",
-                    entry.id, result.score, config.answer_threshold
+                (Outcome::Answer, Some(doc)) => (
+                    format!(
+                        "entry `{}`: phrasing \"{phrasing}\" is answered by entry `{}` instead (score {:.2})",
+                        entry.id, knowledge.entries[doc].id, result.score
+                    ),
+                    "make the phrasing more specific to this entry's quote, or move it to the entry that wins",
+                ),
+                _ if read.content == 0 => (
+                    format!(
+                        "entry `{}`: phrasing \"{phrasing}\" is made only of frame words (how a question is asked, not what about): it scores {:.2}, but the decision's confidence {:.2} is below the answer threshold {:.2}",
+                        entry.id, result.score, result.confidence, config.answer_at()
+                    ),
+                    "add a word of the passage's content; questions about the report as a whole (\"what is this report about?\", \"who is quoted?\") are answered by verbatim's overview answers without a phrasing",
+                ),
+                _ => (
+                    format!(
+                        "entry `{}`: phrasing \"{phrasing}\" scores {:.2}, and the decision's confidence {:.2} is below the answer threshold {:.2}",
+                        entry.id, result.score, result.confidence, config.answer_at()
+                    ),
+                    "make the phrasing more specific to this entry's quote (see `verbatim ask --explain` for how each word is read)",
                 ),
             };
-            let hint = "make the phrasing more specific to this entry's quote, or move it to the entry that wins";
             found.push(
                 position
                     .diagnostic(Severity::Error, message)

@@ -17,7 +17,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
 use super::Knowledge;
+use super::calibration::{self, is_calibration_file};
 use crate::diagnostic::{Diagnostic, line_col};
+use crate::matcher::Calibration;
 
 /// One knowledge file's path and contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +88,8 @@ impl Position {
 pub struct Locations {
     /// Per entry: the entry's table, its quote, and each phrasing.
     pub entries: Vec<EntryLocation>,
+    /// Per synonym: its `means` key.
+    pub synonyms: Vec<Position>,
 }
 
 /// Where one entry's pieces are.
@@ -108,6 +112,17 @@ pub struct Loaded {
     pub locations: Locations,
     /// Every problem, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// The calibration file among the files (`calibration.toml`), if there was one and it was valid.
+    pub calibration: Option<Calibration>,
+}
+
+impl Loaded {
+    /// The calibration of this knowledge: its own (taken out of `self`), else the shipped one.
+    pub fn calibration_or_builtin(&mut self) -> Calibration {
+        self.calibration
+            .take()
+            .unwrap_or_else(super::builtin::calibration)
+    }
 }
 
 /// Reads knowledge files. `read_source` reads a source's full text given the path written in the knowledge
@@ -135,17 +150,34 @@ pub fn load_on(
     read_source: &dyn Fn(&Path) -> std::io::Result<String>,
     threads: usize,
 ) -> Loaded {
+    let (calibrations, files): (Vec<&KnowledgeFile>, Vec<&KnowledgeFile>) =
+        files.iter().partition(|f| is_calibration_file(&f.path));
     let mut registry = register::Registry::new(read_source);
-    in_parallel(files, threads, reader::read_file, |i, items| {
-        registry.file(&files[i], items)
+    in_parallel(&files, threads, |f| reader::read_file(f), |i, items| {
+        registry.file(files[i], items)
     });
-    registry.loaded
+    let mut loaded = registry.loaded;
+    for (n, file) in calibrations.iter().enumerate() {
+        if n > 0 {
+            let first = calibrations[0].path.display();
+            loaded.diagnostics.push(
+                Diagnostic::error(&file.path, &file.text, 0, format!("a second calibration file (the first is {first})"))
+                    .with_hint("one knowledge base has one calibration: keep the one fitted on all of it"),
+            );
+            continue;
+        }
+        match calibration::read(&file.path, &file.text) {
+            Ok(c) => loaded.calibration = Some(c),
+            Err(mut problems) => loaded.diagnostics.append(&mut problems),
+        }
+    }
+    loaded
 }
 
 /// Calls `f` on every file, on `workers` threads when there are several files, and hands each result to
 /// `consume` on this thread in file order (results that arrive early wait for their turn).
 fn in_parallel<T: Send>(
-    files: &[KnowledgeFile],
+    files: &[&KnowledgeFile],
     workers: usize,
     f: impl Fn(&KnowledgeFile) -> T + Sync,
     mut consume: impl FnMut(usize, T),
@@ -164,7 +196,7 @@ fn in_parallel<T: Send>(
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= files.len() || send.send((i, f(&files[i]))).is_err() {
+                    if i >= files.len() || send.send((i, f(files[i]))).is_err() {
                         break;
                     }
                 }
@@ -184,7 +216,7 @@ fn in_parallel<T: Send>(
 }
 
 /// Reads the `.toml` files named by `paths` (files, or directories whose `*.toml` files are read in name
-/// order) from disk, and their sources.
+/// order) from disk, and their sources. A file named `calibration.toml` is the knowledge's calibration.
 pub fn load_paths(paths: &[PathBuf]) -> Loaded {
     load_paths_on(paths, default_threads())
 }

@@ -15,13 +15,15 @@
 //! Nothing here knows about Matrix or async code.
 
 pub mod builtin;
+pub mod calibration;
 pub mod check;
 pub mod load;
 
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::matcher::{Document, DocumentText, Matcher, MatcherConfig};
+use crate::matcher::normalize::{fold, is_stop_word, words};
+use crate::matcher::{Document, DocumentText, Lexicon, Matcher, MatcherConfig};
 
 /// Whose words a quote is, as the source presents them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -99,6 +101,19 @@ pub struct Entry {
     pub source: usize,
 }
 
+/// Words people type for words of one knowledge file (`[[synonyms]]`): report-specific vocabulary, such as
+/// "npc" for "National People's Congress", that belongs with the report rather than in the matcher.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Synonym {
+    /// The words people type (folded single words).
+    pub words: Vec<String>,
+    /// The knowledge's text they stand for ("National People's Congress"): each of its words is an
+    /// alternative.
+    pub means: String,
+    /// Index into [`Knowledge::sources`].
+    pub source: usize,
+}
+
 /// A loaded knowledge base: every source, speaker and entry of one or more knowledge files.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Knowledge {
@@ -108,6 +123,8 @@ pub struct Knowledge {
     pub speakers: Vec<Speaker>,
     /// The entries of all files, in load order.
     pub entries: Vec<Entry>,
+    /// The synonyms of all files, in load order.
+    pub synonyms: Vec<Synonym>,
 }
 
 impl Knowledge {
@@ -142,12 +159,39 @@ impl Knowledge {
             phrasings: entry.phrasings.clone(),
             context,
             person,
+            passage: Some(passage_key(&entry.quote)),
         }
     }
 
+    /// The English lexicon with this knowledge's own synonyms.
+    ///
+    /// ```
+    /// use verbatim::knowledge::{Knowledge, Synonym};
+    /// let knowledge = Knowledge {
+    ///     synonyms: vec![Synonym { words: vec!["npc".into()], means: "National People's Congress".into(), source: 0 }],
+    ///     ..Knowledge::default()
+    /// };
+    /// assert_eq!(knowledge.lexicon().synonyms("npc"), ["national", "people", "congress"]);
+    /// ```
+    pub fn lexicon(&self) -> Lexicon {
+        let mut lexicon = Lexicon::english();
+        for synonym in &self.synonyms {
+            let meant = words(&fold(&synonym.means), usize::MAX);
+            let meant: Vec<String> = meant.into_iter().filter(|w| !is_stop_word(w)).collect();
+            for word in &synonym.words {
+                lexicon.add_synonym(word, meant.iter().cloned());
+            }
+        }
+        lexicon
+    }
+
     /// A matcher over every entry, in order: the same as `Matcher::new(&knowledge.documents(), ...)`, but
-    /// reading the entries in place instead of copying their text.
-    pub fn matcher(&self, config: MatcherConfig) -> Matcher {
+    /// reading the entries in place instead of copying their text. The knowledge's own synonyms are added to
+    /// the configuration's lexicon.
+    pub fn matcher(&self, mut config: MatcherConfig) -> Matcher {
+        for (asked, meant) in self.lexicon().own_synonyms() {
+            config.lexicon.add_synonym(asked, meant.iter().cloned());
+        }
         Matcher::build(
             self.entries.iter().map(|entry| EntryText {
                 entry,
@@ -184,4 +228,16 @@ impl DocumentText for EntryText<'_> {
     fn person(&self) -> bool {
         self.entry.speaker.is_some() || self.entry.voice == Voice::Caption
     }
+
+    fn passage(&self) -> Option<u64> {
+        Some(passage_key(&self.entry.quote))
+    }
+}
+
+/// Entries with the same quote answer with the same passage: the matcher does not count them as rivals.
+fn passage_key(quote: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    quote.trim().hash(&mut hasher);
+    hasher.finish()
 }

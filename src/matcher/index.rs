@@ -16,7 +16,8 @@ use std::collections::HashMap;
 use super::DocumentText;
 pub use super::deletions::max_edits;
 use super::deletions::{deletion_hashes, sort_keys};
-use super::normalize::{fold_into, for_each_word, is_stop_word, stem, words};
+use super::lexicon::{Lexicon, TYPE_TERMS};
+use super::normalize::{fold_into, for_each_word, stem, words};
 use super::wordmap::WordMap;
 
 /// An interned term (a stem).
@@ -43,6 +44,8 @@ pub struct DocTerms {
     pub has_date: bool,
     /// Whether the document names a person.
     pub person: bool,
+    /// Which passage it answers with: documents with the same passage give the same answer.
+    pub passage: u32,
 }
 
 /// Interned vocabulary, postings and typo index.
@@ -53,6 +56,8 @@ pub struct Index {
     pub doc_freq: Vec<u32>,
     /// Inverse document frequency of each term, `ln(1 + n / df)`.
     pub idf: Vec<f64>,
+    /// Whether each term is a frame word (see [`lexicon`](super::lexicon)).
+    pub frame: Vec<bool>,
     /// The documents holding each term, in ascending order: term `t`'s run is
     /// `posting_docs[posting_starts[t]..posting_starts[t + 1]]` (see [`Index::postings`]).
     posting_docs: Vec<u32>,
@@ -78,6 +83,8 @@ struct Builder {
     /// Surface word -> its id in `Index::surfaces`, or [`STOP`].
     surface_ids: WordMap,
     deletions: Vec<u64>,
+    /// Passage keys seen so far -> passage id.
+    passages: HashMap<u64, u32>,
 }
 
 impl Index {
@@ -85,31 +92,53 @@ impl Index {
     ///
     /// ```
     /// use verbatim::matcher::{Document, index::Index};
-    /// let doc = Document { phrasings: vec!["coal mines".into()], context: vec!["Jan 2023".into()], person: false };
-    /// let index = Index::build(&[doc]);
+    /// let doc = Document { phrasings: vec!["coal mines".into()], context: vec!["Jan 2023".into()], ..Default::default() };
+    /// let index = Index::build(&[doc], &Default::default());
     /// let coal = index.term("coal").unwrap();
     /// assert_eq!(index.postings(coal), [0]);
     /// assert_eq!(index.phrasings(0).next().unwrap(), [coal, index.term("mine").unwrap()]);
     /// ```
-    pub fn build<D: DocumentText>(documents: impl IntoIterator<Item = D>) -> Index {
+    pub fn build<D: DocumentText>(documents: impl IntoIterator<Item = D>, lexicon: &Lexicon) -> Index {
         let mut index = Index::default();
         let mut builder = Builder::default();
         let mut scratch: Vec<TermId> = Vec::new();
         let mut folded = String::new();
         for doc in documents {
+            let next = builder.passages.len() as u32;
+            let passage = match doc.passage() {
+                Some(key) => *builder.passages.entry(key).or_insert(next),
+                None => {
+                    // A document of its own: a key no other document can have.
+                    builder.passages.insert(u64::MAX - u64::from(next), next);
+                    next
+                }
+            };
             let mut terms = DocTerms {
                 person: doc.person(),
+                passage,
                 ..DocTerms::default()
             };
             // Context terms first, flagged, then the phrasings' terms; sorted and deduplicated below.
             scratch.clear();
             for context in doc.context() {
                 fold_into(&mut folded, context);
-                terms.has_number |= context.chars().any(|c| c.is_ascii_digit());
-                terms.has_date |= terms.has_number && has_date(&words(&folded, usize::MAX));
+                let digits = context.chars().any(|c| c.is_ascii_digit());
+                terms.has_number |= digits;
+                let maybe_date = digits || ["year", "month", "week", "day"].iter().any(|w| folded.contains(w));
+                terms.has_date |= maybe_date && has_date(&words(&folded, usize::MAX));
                 for_each_word(&folded, usize::MAX, |w| {
-                    scratch.extend(index.add_word(&mut builder, w).map(|t| t | CONTEXT_BIT));
+                    scratch.extend(
+                        index
+                            .add_word(&mut builder, lexicon, w)
+                            .map(|t| t | CONTEXT_BIT),
+                    );
                 });
+            }
+            // The kinds of thing the document holds, as terms a type word of a question can match.
+            for (kind, holds) in TYPE_TERMS.iter().zip([terms.has_date, terms.has_number, terms.person]) {
+                if holds {
+                    scratch.push(index.intern(kind.to_string()) | CONTEXT_BIT);
+                }
             }
             let phrasings_at = index.arena.len();
             terms.phrasing_start = index.phrasing_bounds.len() as u32;
@@ -118,7 +147,7 @@ impl Index {
                 let start = index.arena.len();
                 fold_into(&mut folded, phrasing);
                 for_each_word(&folded, usize::MAX, |w| {
-                    if let Some(id) = index.add_word(&mut builder, w)
+                    if let Some(id) = index.add_word(&mut builder, lexicon, w)
                         && !index.arena[start..].contains(&id)
                     {
                         index.arena.push(id);
@@ -188,16 +217,19 @@ impl Index {
     }
 
     /// The term of a folded word, interning it if new; `None` for a stop word.
-    fn add_word(&mut self, builder: &mut Builder, word: &str) -> Option<TermId> {
+    fn add_word(&mut self, builder: &mut Builder, lexicon: &Lexicon, word: &str) -> Option<TermId> {
         let vacant = match builder.surface_ids.find(word) {
             Ok(s) => return (s != STOP).then(|| self.surfaces[s as usize].1),
             Err(vacant) => vacant,
         };
-        if is_stop_word(word) {
+        if lexicon.is_stop(word) {
             builder.surface_ids.insert(vacant, word, STOP);
             return None;
         }
         let term = self.intern(stem(word));
+        if lexicon.is_frame(word) {
+            self.frame[term as usize] = true;
+        }
         let surface_id = self.surfaces.len() as u32;
         let chars: Vec<char> = word.chars().collect();
         for hash in deletion_hashes(&chars, max_edits(chars.len())) {
@@ -217,12 +249,19 @@ impl Index {
         let id = self.doc_freq.len() as TermId;
         self.term_ids.insert(term.into(), id);
         self.doc_freq.push(0);
+        self.frame.push(false);
         id
     }
 
     /// The id of a stemmed term, if the vocabulary has it.
     pub fn term(&self, stemmed: &str) -> Option<TermId> {
         self.term_ids.get(stemmed).copied()
+    }
+
+    /// The weight of term `t` in a phrasing: its idf, times `frame` for a frame word.
+    pub fn phrasing_weight(&self, t: TermId, frame: f64) -> f64 {
+        let idf = self.idf[t as usize];
+        if self.frame[t as usize] { idf * frame } else { idf }
     }
 
     /// Number of distinct terms.
@@ -301,17 +340,24 @@ impl Index {
     }
 }
 
-/// Whether a text's folded words hold a date: a four-digit year from 1900 to 2099, or a month name next to a
-/// number.
+/// Whether a text's folded words hold a date: a four-digit year from 1900 to 2099, a month name next to a
+/// number, a weekday, or a time relative to the report ("last year", "yesterday").
 fn has_date(ws: &[String]) -> bool {
     use super::normalize::MONTHS;
+    const DAYS: [&str; 10] = [
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today",
+        "tomorrow",
+    ];
     let numeric = |w: &String| w.chars().all(|c| c.is_ascii_digit());
-    ws.iter()
-        .any(|w| w.len() == 4 && numeric(w) && (w.starts_with("19") || w.starts_with("20")))
-        || ws.windows(2).any(|p| {
-            (MONTHS.contains(&p[0].as_str()) && numeric(&p[1]))
-                || (numeric(&p[0]) && MONTHS.contains(&p[1].as_str()))
-        })
+    ws.iter().any(|w| {
+        (w.len() == 4 && numeric(w) && (w.starts_with("19") || w.starts_with("20")))
+            || DAYS.contains(&w.as_str())
+    }) || ws.windows(2).any(|p| {
+        (MONTHS.contains(&p[0].as_str()) && numeric(&p[1]))
+            || (numeric(&p[0]) && MONTHS.contains(&p[1].as_str()))
+            || (matches!(p[0].as_str(), "last" | "next" | "this" | "past")
+                && matches!(p[1].as_str(), "year" | "month" | "week"))
+    })
 }
 
 #[cfg(test)]
@@ -324,12 +370,13 @@ mod tests {
             phrasings: phrasings.iter().map(|s| s.to_string()).collect(),
             context: context.iter().map(|s| s.to_string()).collect(),
             person: false,
+            passage: None,
         }
     }
 
     #[test]
     fn typos_find_their_word() {
-        let index = Index::build(&[doc(&["development of Wang pollution"], &[])]);
+        let index = Index::build(&[doc(&["development of Wang pollution"], &[])], &Lexicon::english());
         for (typo, word) in [
             ("developmnet", "develop"),
             ("wnag", "wang"),
@@ -347,10 +394,13 @@ mod tests {
 
     #[test]
     fn postings_and_dates() {
-        let index = Index::build(&[
-            doc(&["coal"], &["Jan 28, 2023"]),
-            doc(&["coal mine"], &["no number"]),
-        ]);
+        let index = Index::build(
+            &[
+                doc(&["coal"], &["Jan 28, 2023"]),
+                doc(&["coal mine"], &["no number"]),
+            ],
+            &Lexicon::english(),
+        );
         let coal = index.term("coal").unwrap();
         assert_eq!(index.postings(coal), [0, 1]);
         assert!(index.docs[0].has_date && index.docs[0].has_number);
@@ -359,10 +409,13 @@ mod tests {
 
     #[test]
     fn arena_keeps_phrasings_all_terms_and_context_flags() {
-        let index = Index::build(&[
-            doc(&["coal mine", "mine safety mine"], &["the coal price"]),
-            doc(&["solar"], &["solar farms"]),
-        ]);
+        let index = Index::build(
+            &[
+                doc(&["coal mine", "mine safety mine"], &["the coal price"]),
+                doc(&["solar"], &["solar farms"]),
+            ],
+            &Lexicon::english(),
+        );
         let t = |w: &str| index.term(w).unwrap();
         let phrasings: Vec<&[TermId]> = index.phrasings(0).collect();
         assert_eq!(

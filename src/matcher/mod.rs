@@ -18,16 +18,22 @@
 //! pull the score down: a question about something the knowledge does not contain cannot reach the answer
 //! threshold just by sharing a name with it. Candidates come from the postings of the question's terms only.
 
+pub mod decide;
 pub mod deletions;
 pub mod index;
+pub mod lexicon;
 pub mod normalize;
+pub mod question;
 pub mod rank;
 pub mod score;
 pub mod wordmap;
 
+pub use decide::{Calibration, Features};
 use index::Index;
+pub use lexicon::Lexicon;
+pub use question::{Query, TermWeights};
 use rank::Want;
-use score::QueryTerm;
+use score::Scored;
 
 /// One thing the matcher can find: the phrasings that ask for it and context text that describes it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -38,6 +44,9 @@ pub struct Document {
     pub context: Vec<String>,
     /// Whether the document names a person (a speaker, or a photo credit), so that it can answer "who".
     pub person: bool,
+    /// Documents with the same passage key give the same answer (two entries quoting one sentence), so they
+    /// are no rivals; `None` for a document of its own.
+    pub passage: Option<u64>,
 }
 
 /// What the index reads of a document. Besides [`Document`] (owned, or borrowed through the blanket
@@ -49,6 +58,10 @@ pub trait DocumentText {
     fn context(&self) -> impl Iterator<Item = &str>;
     /// Whether the document names a person.
     fn person(&self) -> bool;
+    /// Which passage the document answers with (see [`Document::passage`]).
+    fn passage(&self) -> Option<u64> {
+        None
+    }
 }
 
 impl DocumentText for Document {
@@ -62,6 +75,10 @@ impl DocumentText for Document {
 
     fn person(&self) -> bool {
         self.person
+    }
+
+    fn passage(&self) -> Option<u64> {
+        self.passage
     }
 }
 
@@ -77,6 +94,10 @@ impl<T: DocumentText> DocumentText for &T {
     fn person(&self) -> bool {
         (**self).person()
     }
+
+    fn passage(&self) -> Option<u64> {
+        (**self).passage()
+    }
 }
 
 /// How sure the matcher is.
@@ -91,30 +112,51 @@ pub enum Outcome {
     None,
 }
 
-/// Thresholds and limits of the matcher. All scores are in [0, 1].
+/// How the matcher reads and decides. Scores and confidences are in [0, 1].
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatcherConfig {
-    /// A best score at or above this answers. Default 0.62.
-    pub answer_threshold: f64,
-    /// A best score at or above this (and below the answer threshold) suggests. Default 0.35.
-    pub suggest_threshold: f64,
+    /// The fitted decision (and how question words weigh); see [`decide`].
+    pub calibration: Calibration,
+    /// Answer at or above this confidence instead of the calibration's threshold.
+    pub answer_threshold: Option<f64>,
+    /// Suggest at or above this confidence instead of the calibration's threshold.
+    pub suggest_threshold: Option<f64>,
     /// How many "did you mean" suggestions at most. Default 3.
     pub max_suggestions: usize,
     /// Only this many characters of a question are read. Default 1,000.
     pub max_question_chars: usize,
     /// Names that may lead a question and are not part of it ("verbatim: who is ..."). Default `["verbatim"]`.
     pub names: Vec<String>,
+    /// Function and frame words, synonyms: English plus the knowledge's own.
+    pub lexicon: Lexicon,
 }
 
 impl Default for MatcherConfig {
     fn default() -> Self {
         MatcherConfig {
-            answer_threshold: 0.62,
-            suggest_threshold: 0.35,
+            calibration: Calibration::default(),
+            answer_threshold: None,
+            suggest_threshold: None,
             max_suggestions: 3,
             max_question_chars: 1000,
             names: vec!["verbatim".to_string()],
+            lexicon: Lexicon::english(),
         }
+    }
+}
+
+impl MatcherConfig {
+    /// The confidence at or above which a question is answered.
+    pub fn answer_at(&self) -> f64 {
+        self.answer_threshold
+            .unwrap_or(self.calibration.answer_threshold)
+    }
+
+    /// The confidence at or above which suggestions are offered.
+    pub fn suggest_at(&self) -> f64 {
+        self.suggest_threshold
+            .unwrap_or(self.calibration.suggest_threshold)
+            .min(self.answer_at())
     }
 }
 
@@ -136,6 +178,8 @@ pub struct Match {
     pub outcome: Outcome,
     /// The best score, in [0, 1] (0 when nothing matched at all).
     pub score: f64,
+    /// The decision's confidence that the best document answers the question, in [0, 1].
+    pub confidence: f64,
     /// The best document, when the outcome is [`Outcome::Answer`].
     pub doc: Option<usize>,
     /// "Did you mean" candidates, when the outcome is [`Outcome::Suggest`].
@@ -151,6 +195,23 @@ pub struct Matcher {
 
 /// At most this many content terms of a question are scored.
 const MAX_TERMS: usize = 32;
+/// A score this high means the question is a phrasing of the document, word for word.
+const EXACT: f64 = 0.999_999;
+/// Candidates below this score are never suggested.
+pub const SUGGEST_FLOOR: f64 = 0.3;
+
+/// Everything the matcher worked out for one question: for `verbatim ask --explain` and for calibration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inspection {
+    /// The question as read.
+    pub query: Query,
+    /// The best candidates, best first.
+    pub ranked: Vec<Scored>,
+    /// What the decision reads of the best candidate.
+    pub features: Features,
+    /// The decision's confidence.
+    pub confidence: f64,
+}
 
 impl Matcher {
     /// Indexes `documents`.
@@ -161,6 +222,7 @@ impl Matcher {
     ///     phrasings: vec!["Who chairs Haier Group?".into(), "Who is Zhou Yunjie?".into()],
     ///     context: vec!["Zhou Yunjie, chairman and CEO of Haier Group".into()],
     ///     person: true,
+    ///     passage: None,
     /// }];
     /// let matcher = Matcher::new(&docs, MatcherConfig::default());
     /// let found = matcher.find("who is zhou yunjei");
@@ -183,7 +245,7 @@ impl Matcher {
         config: MatcherConfig,
     ) -> Matcher {
         Matcher {
-            index: Index::build(documents),
+            index: Index::build(documents, &config.lexicon),
             config,
         }
     }
@@ -191,6 +253,11 @@ impl Matcher {
     /// The configuration in use.
     pub fn config(&self) -> &MatcherConfig {
         &self.config
+    }
+
+    /// Replaces the calibration (how question words weigh and the decision); the index stays.
+    pub fn set_calibration(&mut self, calibration: Calibration) {
+        self.config.calibration = calibration;
     }
 
     /// Number of indexed documents.
@@ -210,27 +277,36 @@ impl Matcher {
 
     /// Finds the document that answers `question`, or says how unsure it is.
     pub fn find(&self, question: &str) -> Match {
-        let config = &self.config;
+        self.decide(&self.inspect(question))
+    }
+
+    /// Reads, ranks and weighs `question` without deciding: see [`Inspection`].
+    pub fn inspect(&self, question: &str) -> Inspection {
         let want = Want {
-            k: config.max_suggestions.max(1),
-            floor: config.suggest_threshold,
-            decisive: config.answer_threshold,
+            k: self.config.max_suggestions.max(1) + 2,
+            floor: SUGGEST_FLOOR,
+            decisive: f64::INFINITY,
         };
-        self.decide(self.ranked(question, want))
+        let (query, ranked) = self.ranked(question, want);
+        let features = Features::of(&query, &ranked, |d| self.index.docs[d].passage);
+        let confidence = if ranked.is_empty() {
+            0.0
+        } else {
+            self.config.calibration.model.confidence(&features)
+        };
+        Inspection {
+            query,
+            ranked,
+            features,
+            confidence,
+        }
     }
 
     /// The best-scoring documents for `question` with their scores, best first: what [`Matcher::find`]
     /// decides from. For curators tuning phrasings (`verbatim ask --explain`).
     pub fn explain(&self, question: &str, limit: usize) -> Vec<Suggestion> {
         self.ranked(question, Want::top(limit))
-    }
-
-    fn ranked(&self, question: &str, want: Want) -> Vec<Suggestion> {
-        let question = self.strip_address(truncate(question, self.config.max_question_chars));
-        let words = normalize::words(&normalize::fold(question), MAX_TERMS * 4);
-        let terms = self.query_terms(&words);
-        let scored = rank::rank(&self.index, &terms, normalize::intent(&words), want);
-        scored
+            .1
             .into_iter()
             .map(|s| Suggestion {
                 doc: s.doc,
@@ -238,6 +314,19 @@ impl Matcher {
                 score: s.score,
             })
             .collect()
+    }
+
+    /// Whether documents `a` and `b` answer with the same passage.
+    pub fn same_passage(&self, a: usize, b: usize) -> bool {
+        self.index.docs[a].passage == self.index.docs[b].passage
+    }
+
+    fn ranked(&self, question: &str, want: Want) -> (Query, Vec<Scored>) {
+        let question = self.strip_address(truncate(question, self.config.max_question_chars));
+        let weights = &self.config.calibration.weights;
+        let query = question::read(&self.index, &self.config.lexicon, weights, question);
+        let ranked = rank::rank(&self.index, &query.terms, query.intent, want, weights.frame);
+        (query, ranked)
     }
 
     /// Drops a leading address: a `!command`, an MXID, or one of the configured names followed by `:` or `,`.
@@ -261,64 +350,47 @@ impl Matcher {
         }
     }
 
-    fn query_terms(&self, words: &[String]) -> Vec<QueryTerm> {
-        let mut terms: Vec<QueryTerm> = Vec::new();
-        for word in words.iter().filter(|w| !normalize::is_stop_word(w)) {
-            if terms.len() == MAX_TERMS {
-                break;
-            }
-            let stemmed = normalize::stem(word);
-            let mut alternatives: Vec<(index::TermId, f64)> = self
-                .index
-                .term(&stemmed)
-                .map(|id| (id, 1.0))
-                .into_iter()
-                .collect();
-            for synonym in normalize::synonyms(word) {
-                if let Some(id) = self.index.term(&normalize::stem(synonym)) {
-                    alternatives.push((id, score::SYNONYM_SIMILARITY));
-                }
-            }
-            if alternatives.is_empty() {
-                // A typo: keep only the closest corrections (a word one edit away beats one two edits away).
-                let candidates = self.index.typo_candidates(word);
-                let closest = candidates.first().map_or(0, |c| c.1);
-                let chars = word.chars().count() as f64;
-                alternatives = candidates
-                    .into_iter()
-                    .take_while(|c| c.1 == closest)
-                    .take(3)
-                    .map(|(id, d)| (id, score::typo_similarity(d, chars)))
-                    .collect();
-            }
-            if !terms
-                .iter()
-                .any(|t| !t.alternatives.is_empty() && t.alternatives == alternatives)
-            {
-                terms.push(QueryTerm {
-                    weight: score::weight(&self.index, &alternatives),
-                    alternatives,
-                });
-            }
-        }
-        terms
+    /// The decision for an inspected question: what [`Matcher::find`] returns.
+    pub fn decide(&self, inspection: &Inspection) -> Match {
+        self.decide_as(inspection, self.answers(inspection))
     }
 
-    fn decide(&self, scored: Vec<Suggestion>) -> Match {
-        let best = scored.first().map_or(0.0, |s| s.score);
-        if best >= self.config.answer_threshold {
+    /// Whether the decision answers an inspected question: its confidence reaches the answer threshold, or the
+    /// question is one of the best document's phrasings word for word (a curator's explicit answer, even a
+    /// phrasing of frame words only such as "What is the topic of this story?").
+    pub fn answers(&self, inspection: &Inspection) -> bool {
+        let exact = inspection.ranked.first().is_some_and(|s| s.score >= EXACT);
+        !inspection.ranked.is_empty() && (exact || inspection.confidence >= self.config.answer_at())
+    }
+
+    /// The match for an inspected question when the decision is `answer` (for calibration, which tries both).
+    pub fn decide_as(&self, inspection: &Inspection, answer: bool) -> Match {
+        let (ranked, confidence) = (&inspection.ranked, inspection.confidence);
+        let best = ranked.first().map_or(0.0, |s| s.score);
+        if answer && !ranked.is_empty() {
             return Match {
                 outcome: Outcome::Answer,
                 score: best,
-                doc: Some(scored[0].doc),
+                confidence,
+                doc: Some(ranked[0].doc),
                 suggestions: Vec::new(),
             };
         }
-        let suggestions: Vec<Suggestion> = scored
-            .into_iter()
-            .filter(|s| s.score >= self.config.suggest_threshold)
-            .take(self.config.max_suggestions)
-            .collect();
+        let mut suggestions: Vec<Suggestion> = Vec::new();
+        if confidence >= self.config.suggest_at() {
+            for s in ranked.iter().filter(|s| s.score >= SUGGEST_FLOOR) {
+                if suggestions.len() == self.config.max_suggestions {
+                    break;
+                }
+                if !suggestions.iter().any(|x| self.same_passage(x.doc, s.doc)) {
+                    suggestions.push(Suggestion {
+                        doc: s.doc,
+                        phrasing: s.phrasing,
+                        score: s.score,
+                    });
+                }
+            }
+        }
         let outcome = if suggestions.is_empty() {
             Outcome::None
         } else {
@@ -327,6 +399,7 @@ impl Matcher {
         Match {
             outcome,
             score: best,
+            confidence,
             doc: None,
             suggestions,
         }
@@ -349,6 +422,7 @@ mod tests {
             phrasings: phrasings.iter().map(|s| s.to_string()).collect(),
             context: context.iter().map(|s| s.to_string()).collect(),
             person,
+            passage: None,
         };
         let docs = vec![
             doc(
@@ -417,7 +491,7 @@ mod tests {
         let m = matcher();
         let found = m.find("What is the population of Zibo?");
         assert_ne!(found.outcome, Outcome::Answer, "score {}", found.score);
-        assert!(found.score < m.config().answer_threshold);
+        assert!(found.confidence < m.config().answer_at());
     }
 
     #[test]
@@ -447,7 +521,7 @@ mod tests {
     #[test]
     fn suggests_when_unsure() {
         let config = MatcherConfig {
-            answer_threshold: 0.99,
+            answer_threshold: Some(0.99),
             ..MatcherConfig::default()
         };
         let m = Matcher::new(
@@ -460,7 +534,7 @@ mod tests {
         let found = m.find("renewable growth");
         assert_eq!(found.outcome, Outcome::Suggest);
         assert_eq!(found.suggestions.len(), 1);
-        assert!(found.score > 0.35 && found.score < 0.99);
+        assert!(found.score > 0.35 && found.confidence < 0.99);
     }
 
     #[test]

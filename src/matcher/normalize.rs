@@ -1,325 +1,21 @@
-//! Text normalization: folding, tokenizing, stop words, stemming, synonyms and question intent.
+//! Text normalization: folding, tokenizing, stemming and question intent.
 //!
-//! Everything the matcher compares goes through [`terms`]: Unicode compatibility decomposition with the
-//! combining marks dropped (so "Zürich" and "Zurich" meet), lower case, words split at anything that is not a
-//! letter or digit (hyphenated words become their parts; "25.1" stays one number; "%" becomes "percent"),
-//! possessive "'s" dropped, stop words dropped, and the rest stemmed with the Snowball English stemmer so that
-//! plurals and verb forms meet ("increased", "increases" -> "increas").
+//! Everything the matcher compares is folded and split the same way: Unicode compatibility decomposition with
+//! the combining marks dropped (so "Zürich" and "Zurich" meet), lower case, words split at anything that is not
+//! a letter or digit (hyphenated words become their parts; "25.1" stays one number; "%" becomes "percent"),
+//! possessive "'s" dropped; function words are dropped (the word lists are data, in [`lexicon`](super::lexicon))
+//! and the rest stemmed with the Snowball English stemmer so that plurals and verb forms meet ("increased",
+//! "increases" -> "increas").
 
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
 mod split;
+pub use super::lexicon::{is_content_word, is_frame_word, is_stop_word};
 pub use split::{fold, fold_into, for_each_word, words};
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
-
-/// Words that carry no content in a question. Besides the usual function words, this holds the frame of a
-/// question to a quoting bot ("what did X *say about* ...", "*tell me* ..."), which is why it is curated here
-/// rather than taken from a general-purpose list. Question words ("who", "when", ...) are dropped as terms but
-/// read separately as the question's [`Intent`].
-const STOP_WORDS: &[&str] = &[
-    "a",
-    "about",
-    "above",
-    "accord",
-    "according",
-    "across",
-    "actually",
-    "after",
-    "again",
-    "all",
-    "also",
-    "always",
-    "am",
-    "an",
-    "and",
-    "any",
-    "anybody",
-    "anyone",
-    "anything",
-    "are",
-    "around",
-    "article",
-    "articles",
-    "as",
-    "ask",
-    "at",
-    "basically",
-    "be",
-    "been",
-    "being",
-    "bit",
-    "both",
-    "but",
-    "by",
-    "can",
-    "could",
-    "curious",
-    "currently",
-    "detail",
-    "details",
-    "did",
-    "do",
-    "doc",
-    "document",
-    "does",
-    "doing",
-    "done",
-    "dont",
-    "each",
-    "either",
-    "else",
-    "ever",
-    "every",
-    "everyone",
-    "exactly",
-    "explain",
-    "find",
-    "for",
-    "from",
-    "get",
-    "gets",
-    "getting",
-    "give",
-    "go",
-    "got",
-    "guess",
-    "had",
-    "has",
-    "have",
-    "having",
-    "he",
-    "hello",
-    "help",
-    "helped",
-    "helping",
-    "helps",
-    "her",
-    "here",
-    "hers",
-    "hey",
-    "hi",
-    "him",
-    "his",
-    "how",
-    "i",
-    "if",
-    "in",
-    "info",
-    "information",
-    "interested",
-    "into",
-    "is",
-    "it",
-    "its",
-    "just",
-    "kind",
-    "know",
-    "let",
-    "like",
-    "look",
-    "lot",
-    "lots",
-    "may",
-    "maybe",
-    "me",
-    "mention",
-    "mentioned",
-    "might",
-    "more",
-    "most",
-    "much",
-    "must",
-    "my",
-    "need",
-    "needed",
-    "needs",
-    "news",
-    "no",
-    "of",
-    "ok",
-    "okay",
-    "on",
-    "one",
-    "or",
-    "other",
-    "our",
-    "out",
-    "over",
-    "piece",
-    "please",
-    "pls",
-    "plz",
-    "quote",
-    "really",
-    "regarding",
-    "report",
-    "reports",
-    "s",
-    "said",
-    "say",
-    "saying",
-    "says",
-    "shall",
-    "she",
-    "should",
-    "show",
-    "showing",
-    "shown",
-    "shows",
-    "so",
-    "some",
-    "somebody",
-    "someone",
-    "something",
-    "sort",
-    "specifically",
-    "stories",
-    "story",
-    "talk",
-    "talked",
-    "talking",
-    "talks",
-    "tell",
-    "text",
-    "than",
-    "thank",
-    "thanks",
-    "that",
-    "the",
-    "their",
-    "them",
-    "then",
-    "there",
-    "these",
-    "they",
-    "thing",
-    "things",
-    "think",
-    "thinking",
-    "thinks",
-    "this",
-    "those",
-    "thought",
-    "thx",
-    "to",
-    "together",
-    "told",
-    "too",
-    "up",
-    "us",
-    "very",
-    "wanna",
-    "want",
-    "wants",
-    "was",
-    "way",
-    "ways",
-    "we",
-    "were",
-    "what",
-    "whats",
-    "when",
-    "where",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "whose",
-    "why",
-    "will",
-    "with",
-    "wonder",
-    "wondering",
-    "would",
-    "yes",
-    "you",
-    "your",
-];
-
-/// Words a person may use for a word of the knowledge, tried only when the question's word is not in the
-/// knowledge's vocabulary at all. Each row is `(asked, meant)`; both sides are plain words (stemmed on use).
-const SYNONYMS: &[(&str, &[&str])] = &[
-    ("boss", &["chairman"]),
-    ("yr", &["year"]),
-    ("yrs", &["year"]),
-    ("burn", &["consuming"]),
-    ("burns", &["consuming"]),
-    ("burned", &["consuming"]),
-    ("burning", &["consuming"]),
-    ("use", &["consumption"]),
-    ("uses", &["consumption"]),
-    ("percent", &["percentage"]),
-    ("head", &["chairman"]),
-    ("heads", &["chairman"]),
-    ("lead", &["chairman"]),
-    ("leads", &["chairman"]),
-    ("leader", &["chairman"]),
-    ("runs", &["chairman"]),
-    ("run", &["chairman"]),
-    ("chair", &["chairman"]),
-    ("chairs", &["chairman"]),
-    ("chief", &["chairman", "ceo"]),
-    ("president", &["chairman"]),
-    ("cut", &["reduce"]),
-    ("cutting", &["reduce"]),
-    ("lower", &["reduce"]),
-    ("lowering", &["reduce"]),
-    ("decrease", &["reduce"]),
-    ("curb", &["reduce"]),
-    ("grow", &["increase"]),
-    ("grew", &["increase"]),
-    ("growth", &["increase"]),
-    ("rise", &["increase"]),
-    ("rose", &["increase"]),
-    ("jump", &["increase"]),
-    ("renewables", &["renewable"]),
-    ("firm", &["group"]),
-    ("company", &["group"]),
-    ("corporation", &["group"]),
-    ("enterprise", &["group"]),
-    ("picture", &["photo"]),
-    ("image", &["photo"]),
-    ("pic", &["photo"]),
-    ("photograph", &["photo"]),
-    ("lawmaker", &["deputy", "legislator"]),
-    ("lawmakers", &["deputy", "legislator"]),
-    ("delegate", &["deputy"]),
-    ("delegates", &["deputy"]),
-    ("npc", &["national", "people", "congress"]),
-    ("ai", &["artificial", "intelligence"]),
-    ("published", &["updated"]),
-    ("publish", &["updated"]),
-    ("posted", &["updated"]),
-    ("released", &["updated"]),
-    ("written", &["updated"]),
-    ("emissions", &["carbon"]),
-    ("co2", &["carbon"]),
-    ("percentage", &["percent"]),
-    ("pct", &["percent"]),
-    ("factory", &["manufacturing"]),
-    ("factories", &["manufacturing"]),
-    ("pursue", &["advance"]),
-    ("pursuing", &["advance"]),
-    ("push", &["advance"]),
-    ("pushing", &["advance"]),
-    ("economic", &["economy"]),
-    ("target", &["goal"]),
-    ("targets", &["goal"]),
-    ("aim", &["goal"]),
-    ("aims", &["goal"]),
-    ("recommend", &["suggest"]),
-    ("recommended", &["suggest"]),
-    ("recommendation", &["suggest"]),
-    ("recommendations", &["suggest"]),
-    ("advise", &["suggest"]),
-    ("advised", &["suggest"]),
-    ("advice", &["suggest"]),
-    ("provincial", &["province"]),
-    ("hasten", &["accelerate"]),
-];
 
 /// Month names and their abbreviations, folded: what makes "Jan 28" a date (and "Jan." no sentence end).
 pub const MONTHS: &[&str] = &[
@@ -389,16 +85,6 @@ pub enum Intent {
     Person,
 }
 
-/// Whether a folded word is a stop word.
-///
-/// ```
-/// assert!(verbatim::matcher::normalize::is_stop_word("about"));
-/// assert!(!verbatim::matcher::normalize::is_stop_word("pollution"));
-/// ```
-pub fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.binary_search(&word).is_ok()
-}
-
 /// The stem of a folded word (Snowball English).
 ///
 /// ```
@@ -411,19 +97,6 @@ pub fn stem(word: &str) -> String {
         return word.to_string();
     }
     STEMMER.stem(word).into_owned()
-}
-
-/// The words a folded question word may stand for, if it has synonyms in the table.
-///
-/// ```
-/// assert_eq!(verbatim::matcher::normalize::synonyms("boss"), ["chairman"]);
-/// assert!(verbatim::matcher::normalize::synonyms("pollution").is_empty());
-/// ```
-pub fn synonyms(word: &str) -> &'static [&'static str] {
-    SYNONYMS
-        .iter()
-        .find(|(asked, _)| *asked == word)
-        .map_or(&[], |(_, meant)| meant)
 }
 
 /// The intent of a question, from its folded words.
@@ -461,16 +134,16 @@ pub fn intent(words: &[String]) -> Intent {
     }
 }
 
-/// The content terms of a text: folded, split, stop words dropped, stemmed.
+/// The content terms of a text: folded, split, function and frame words dropped, stemmed.
 ///
 /// ```
-/// let t = verbatim::matcher::normalize::terms("What did Hou say about reducing pollution?");
+/// let t = verbatim::matcher::normalize::terms("What did Hou say about reducing pollution, exactly?");
 /// assert_eq!(t, ["hou", "reduc", "pollut"]);
 /// ```
 pub fn terms(text: &str) -> Vec<String> {
     words(&fold(text), usize::MAX)
         .iter()
-        .filter(|w| !is_stop_word(w))
+        .filter(|w| is_content_word(w))
         .map(|w| stem(w))
         .collect()
 }
@@ -486,13 +159,5 @@ mod tests {
         assert!(is_abbreviation("\u{606}Jan"));
         assert!(!is_abbreviation("\u{2014}province"));
         assert!(!is_abbreviation("\u{606}"));
-    }
-
-    #[test]
-    fn stop_words_are_sorted_for_binary_search() {
-        assert!(
-            STOP_WORDS.windows(2).all(|w| w[0] < w[1]),
-            "STOP_WORDS must stay sorted and unique"
-        );
     }
 }

@@ -146,8 +146,15 @@ fn insert(top: &mut Vec<Scored>, s: Scored, k: usize) {
     }
 }
 
-/// The best documents for the question `query`, best first (ties by document order), as `want` asks.
-pub fn rank(index: &Index, query: &[QueryTerm], intent: Intent, want: Want) -> Vec<Scored> {
+/// The best documents for the question `query`, best first (ties by document order), as `want` asks; `frame`
+/// is the weight of frame words in phrasings (see [`score_doc`]).
+pub fn rank(
+    index: &Index,
+    query: &[QueryTerm],
+    intent: Intent,
+    want: Want,
+    frame: f64,
+) -> Vec<Scored> {
     let total: f64 = query.iter().map(|q| q.weight).sum();
     if total <= 0.0 || want.k == 0 || query.iter().all(|q| q.alternatives.is_empty()) {
         return Vec::new();
@@ -212,7 +219,7 @@ pub fn rank(index: &Index, query: &[QueryTerm], intent: Intent, want: Want) -> V
                     scored += 1;
                     insert(
                         &mut top,
-                        score_doc(index, query, total, d as usize, intent),
+                        score_doc(index, query, total, d as usize, intent, frame),
                         want.k,
                     );
                 }

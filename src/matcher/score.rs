@@ -51,6 +51,12 @@ pub struct Scored {
     pub phrasing: usize,
     /// The score, in [0, 1].
     pub score: f64,
+    /// The weighted share of the question the document holds anywhere.
+    pub coverage: f64,
+    /// The phrasing fit (or the distinctive fit, when higher).
+    pub fit: f64,
+    /// Whether the document can answer the question's intent (a date for "when", ...).
+    pub intent_met: bool,
 }
 
 /// Similarity credited to a typo correction at `distance` edits of a word of `len` characters.
@@ -97,13 +103,15 @@ fn held(q: &QueryTerm, contains: impl Fn(TermId) -> bool) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// The score of document `doc` for the question `query` (whose weights sum to `total`).
+/// The score of document `doc` for the question `query` (whose weights sum to `total`); a frame word of a
+/// phrasing weighs `frame` times its idf there.
 pub fn score_doc(
     index: &Index,
     query: &[QueryTerm],
     total: f64,
     doc: usize,
     intent: Intent,
+    frame: f64,
 ) -> Scored {
     let terms = &index.docs[doc];
     let covered: f64 = query
@@ -118,7 +126,10 @@ pub fn score_doc(
             .map(|q| q.weight * held(q, |t| phrasing_terms.contains(&t)))
             .sum();
         let precision = found / total;
-        let own: f64 = phrasing_terms.iter().map(|&t| index.idf[t as usize]).sum();
+        let own: f64 = phrasing_terms
+            .iter()
+            .map(|&t| index.phrasing_weight(t, frame))
+            .sum();
         let recalled: f64 = phrasing_terms
             .iter()
             .map(|&t| {
@@ -126,7 +137,7 @@ pub fn score_doc(
                     .iter()
                     .map(|q| held(q, |x| x == t))
                     .fold(0.0, f64::max);
-                index.idf[t as usize] * best
+                index.phrasing_weight(t, frame) * best
             })
             .sum();
         let recall = if own > 0.0 { recalled / own } else { 0.0 };
@@ -164,5 +175,8 @@ pub fn score_doc(
         doc,
         phrasing,
         score: score.clamp(0.0, 1.0),
+        coverage,
+        fit,
+        intent_met: satisfied,
     }
 }

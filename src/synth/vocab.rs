@@ -7,7 +7,8 @@
 use std::collections::HashSet;
 
 use super::rng::Rng;
-use crate::matcher::normalize::{is_stop_word, stem, synonyms};
+use crate::matcher::Lexicon;
+use crate::matcher::normalize::{is_content_word, stem};
 
 const ONSETS: &[&str] = &[
     "b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "dr", "tr", "st",
@@ -66,7 +67,7 @@ pub fn vocabulary(rng: &mut Rng, size: usize, reserved: usize, names: usize) -> 
     let mut stems = HashSet::new();
     let mut fresh = |rng: &mut Rng, syllables: usize| loop {
         let w = word(rng, syllables);
-        if w.len() < 4 || is_stop_word(&w) || !synonyms(&w).is_empty() {
+        if w.len() < 4 || !is_content_word(&w) || !Lexicon::english().synonyms(&w).is_empty() {
             continue;
         }
         if stems.insert(stem(&w)) {

@@ -1,4 +1,4 @@
-//! Parsing one knowledge file into its tables: `[source]`, each `[[speakers]]` and each `[[entries]]`, each
+//! Parsing one knowledge file into its tables: `[source]`, each `[[speakers]]`, `[[entries]]` and `[[synonyms]]`,
 //! either read or with the schema error that kept it from being read.
 //!
 //! Most files are read by [`scan`](super::scan), a fast reader of the usual way of writing knowledge files;
@@ -48,6 +48,14 @@ pub(super) struct RawEntry {
     pub quote: String,
 }
 
+/// A `[[synonyms]]` table as written: words people type for words of this knowledge.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSynonym {
+    pub words: Vec<String>,
+    pub means: String,
+}
+
 /// One table: where it is in the file, and its contents or the schema error (trimmed message).
 #[derive(Debug)]
 pub(super) struct Table<T> {
@@ -90,6 +98,7 @@ pub(super) struct Tables {
     pub source: Table<RawSource>,
     pub speakers: Vec<Table<RawSpeaker>>,
     pub entries: Vec<Table<RawEntry>>,
+    pub synonyms: Vec<Table<RawSynonym>>,
 }
 
 /// A file that is not a knowledge file at all (TOML syntax, or the top level): where, and the message.
@@ -107,6 +116,8 @@ struct TypedFile {
     speakers: Vec<Spanned<RawSpeaker>>,
     #[serde(default)]
     entries: Vec<Spanned<RawEntry>>,
+    #[serde(default)]
+    synonyms: Vec<Spanned<RawSynonym>>,
 }
 
 /// The file's tables as TOML values, read one by one: the slow path.
@@ -118,6 +129,8 @@ struct RawFile {
     speakers: Vec<Spanned<toml::Value>>,
     #[serde(default)]
     entries: Vec<Spanned<toml::Value>>,
+    #[serde(default)]
+    synonyms: Vec<Spanned<toml::Value>>,
 }
 
 /// Parses a knowledge file into its tables.
@@ -135,6 +148,7 @@ pub(super) fn typed(text: &str) -> Option<Tables> {
         source: read(file.source),
         speakers: file.speakers.into_iter().map(read).collect(),
         entries: file.entries.into_iter().map(read).collect(),
+        synonyms: file.synonyms.into_iter().map(read).collect(),
     })
 }
 
@@ -145,6 +159,7 @@ fn slow(text: &str) -> Result<Tables, ParseError> {
             source: deserialize(file.source),
             speakers: file.speakers.into_iter().map(deserialize).collect(),
             entries: file.entries.into_iter().map(deserialize).collect(),
+            synonyms: file.synonyms.into_iter().map(deserialize).collect(),
         }),
         Err(e) => Err(ParseError {
             offset: e.span().map_or(0, |s| s.start),

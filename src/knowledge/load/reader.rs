@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::parse::{self, At, RawEntry, RawSource, RawSpeaker, Table};
+use super::parse::{self, At, RawEntry, RawSource, RawSpeaker, RawSynonym, Table};
 use super::{EntryLocation, KnowledgeFile, Position};
 use crate::diagnostic::Diagnostic;
-use crate::knowledge::{Entry, Speaker, Voice};
+use crate::knowledge::{Entry, Speaker, Synonym, Voice};
 use crate::matcher::deletions::mix64;
 use crate::matcher::normalize::{fold_into, for_each_word};
 
@@ -24,6 +24,8 @@ pub(super) enum Item {
     /// An entry (its `source` is left 0, its `speaker` is the file's own speaker number), with a key of each
     /// phrasing's words.
     Entry(Entry, EntryLocation, Vec<u64>),
+    /// A synonym (its `source` is left 0), and where its `means` is.
+    Synonym(Synonym, Position),
 }
 
 /// The `[source]` table, read and checked as far as one file allows.
@@ -55,7 +57,7 @@ pub(super) fn read_file(file: &KnowledgeFile) -> Vec<Item> {
             let hint = if e.message.contains("missing field `source`") {
                 "every knowledge file starts with a [source] table (id, title, date, text)"
             } else if e.message.contains("unknown field") {
-                "the top level holds only [source], [[speakers]] and [[entries]]"
+                "the top level holds only [source], [[speakers]], [[entries]] and [[synonyms]]"
             } else {
                 "fix the TOML syntax here (strings need closing quotes; arrays need commas)"
             };
@@ -127,6 +129,48 @@ impl FileReader<'_> {
                 self.items.push(Item::Entry(entry, location, keys));
             }
         }
+        for table in tables.synonyms {
+            if let Some((synonym, at)) = self.synonym(table) {
+                self.items.push(Item::Synonym(synonym, at));
+            }
+        }
+    }
+
+    /// A `[[synonyms]]` table: one or more single words, and the text of the knowledge they stand for.
+    fn synonym(&mut self, table: Table<RawSynonym>) -> Option<(Synonym, Position)> {
+        let (raw, at) = self.table(table, "synonyms")?;
+        let text = &self.file.text;
+        let means_at = at.key(text, "means").unwrap_or(at.span.start);
+        let mut ok = self.non_empty(&at, "means", &raw.means, "synonyms");
+        let mut words = Vec::with_capacity(raw.words.len());
+        for word in &raw.words {
+            let mut split = Vec::new();
+            fold_into(&mut self.folded, word);
+            for_each_word(&self.folded, 3, |w| split.push(w.to_string()));
+            match split.as_slice() {
+                [one] => words.push(one.clone()),
+                _ => {
+                    let offset = at.key(text, "words").unwrap_or(at.span.start);
+                    self.error(
+                        offset,
+                        format!("synonyms: \"{word}\" is not one word"),
+                        "list single words as people type them (\"npc\", \"congress\"); the matcher compares words",
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if raw.words.is_empty() {
+            let offset = at.key(text, "words").unwrap_or(at.span.start);
+            self.error(offset, "synonyms: `words` is empty", "list the words people type");
+            ok = false;
+        }
+        let synonym = Synonym {
+            words,
+            means: raw.means,
+            source: 0,
+        };
+        ok.then(|| (synonym, self.position(means_at)))
     }
 
     /// A table's contents, or its schema error reported at the offending key when it can be found.

@@ -51,6 +51,11 @@ impl<'a> Registry<'a> {
                     entry.speaker = entry.speaker.map(|s| s + speakers_before);
                     self.register(entry, location, &keys);
                 }
+                Item::Synonym(mut synonym, at) => {
+                    synonym.source = source;
+                    self.loaded.knowledge.synonyms.push(synonym);
+                    self.loaded.locations.synonyms.push(at);
+                }
             }
         }
     }

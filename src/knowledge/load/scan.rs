@@ -203,6 +203,8 @@ pub(super) fn scan(text: &str) -> Option<Tables> {
         source: found.source?,
         speakers: found.speakers,
         entries: found.entries,
+        // A file with synonyms goes to the `toml` crate: `[[synonyms]]` is not among the headers read here.
+        synonyms: Vec::new(),
     })
 }
 

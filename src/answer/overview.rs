@@ -1,0 +1,289 @@
+//! Questions about the knowledge as a whole, and small talk, for any knowledge base.
+//!
+//! [`Intents`] recognizes everyday questions from the phrasings in `intents.toml` (beside this file): what a
+//! report is about, who is quoted, when it was published, its headline, which sources there are, and small talk
+//! (greetings, thanks, "how are you", questions about the bot, requests that are not questions about the
+//! reports). [`Overview`] finds, in each source, what answers the overview questions: the headline, the lead
+//! passage, the date line and the speakers, all from the knowledge's own entries and speakers, so every quote is
+//! still a verbatim passage.
+
+use std::collections::HashSet;
+
+use serde::Deserialize;
+
+use crate::knowledge::check::fold_for_quote;
+use crate::knowledge::{Knowledge, Voice};
+use crate::matcher::lexicon::{frame_words, stop_words};
+use crate::matcher::normalize::{fold, words};
+use crate::matcher::{Document, Lexicon, Matcher, MatcherConfig};
+
+/// An everyday question verbatim recognizes without the knowledge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Intent {
+    /// What a report is about: its headline and lead passage.
+    About,
+    /// Who is quoted, with their capacities.
+    Speakers,
+    /// When it was published.
+    Date,
+    /// Its headline.
+    Headline,
+    /// Who wrote or published it: answered only when the knowledge names a publisher.
+    Author,
+    /// Which sources there are.
+    Sources,
+    /// Hello.
+    Greeting,
+    /// Thank you.
+    Thanks,
+    /// Goodbye.
+    Farewell,
+    /// How are you?
+    Wellbeing,
+    /// Who or what is the bot?
+    Identity,
+    /// A request that is not a question about the reports (a joke, the weather, code).
+    Task,
+    /// How to use the bot.
+    Help,
+}
+
+impl Intent {
+    /// Whether the intent is small talk (answered with a friendly word, never a quote).
+    pub fn is_small_talk(self) -> bool {
+        matches!(
+            self,
+            Intent::Greeting
+                | Intent::Thanks
+                | Intent::Farewell
+                | Intent::Wellbeing
+                | Intent::Identity
+                | Intent::Task
+                | Intent::Help
+        )
+    }
+}
+
+#[derive(Deserialize)]
+struct IntentsFile {
+    keep: Vec<String>,
+    ignore: Vec<String>,
+    intents: Vec<IntentPhrasings>,
+}
+
+#[derive(Deserialize)]
+struct IntentPhrasings {
+    kind: Intent,
+    phrasings: Vec<String>,
+}
+
+/// The everyday questions, indexed for matching word for word.
+#[derive(Debug)]
+pub struct Intents {
+    kinds: Vec<Intent>,
+    matcher: Matcher,
+}
+
+/// A question is read as an intent when its best intent phrasing scores at least this.
+pub const INTENT_SCORE: f64 = 0.72;
+/// Small talk at or above this score is answered as small talk even when the knowledge has an answer.
+pub const SURE_SMALL_TALK: f64 = 0.9;
+
+impl Intents {
+    /// The intents of `intents.toml`. Left out when matching: the file's `ignore` words, English function words
+    /// but for the file's `keep`, and English frame words that no intent phrasing uses ("could you *provide* a
+    /// *brief* summary").
+    pub fn new() -> Intents {
+        let file: IntentsFile =
+            toml::from_str(include_str!("intents.toml")).expect("intents.toml is valid");
+        let kinds = file.intents.iter().map(|i| i.kind).collect();
+        let used: HashSet<String> = file
+            .intents
+            .iter()
+            .flat_map(|i| &i.phrasings)
+            .flat_map(|p| words(&fold(p), usize::MAX))
+            .collect();
+        let mut ignore = file.ignore;
+        ignore.extend(
+            frame_words()
+                .filter(|w| !used.contains(*w))
+                .chain(stop_words().filter(|w| !file.keep.iter().any(|k| k == w)))
+                .map(str::to_string),
+        );
+        let docs: Vec<Document> = file
+            .intents
+            .into_iter()
+            .map(|i| Document {
+                phrasings: i.phrasings,
+                ..Document::default()
+            })
+            .collect();
+        let config = MatcherConfig {
+            lexicon: Lexicon::literal(ignore),
+            ..MatcherConfig::default()
+        };
+        Intents {
+            kinds,
+            matcher: Matcher::new(&docs, config),
+        }
+    }
+
+    /// The intent `question` asks, with its score, if any phrasing is close enough.
+    ///
+    /// ```
+    /// use verbatim::answer::overview::{Intent, Intents};
+    /// let intents = Intents::new();
+    /// assert_eq!(intents.recognize("What is this article about?").map(|i| i.0), Some(Intent::About));
+    /// assert_eq!(intents.recognize("how are you today?").map(|i| i.0), Some(Intent::Wellbeing));
+    /// assert_eq!(intents.recognize("What did Hou say about pollution?"), None);
+    /// ```
+    pub fn recognize(&self, question: &str) -> Option<(Intent, f64)> {
+        let best = self.matcher.explain(question, 1).into_iter().next()?;
+        (best.score >= INTENT_SCORE).then(|| (self.kinds[best.doc], best.score))
+    }
+}
+
+impl Intents {
+    /// The best intents for `question` with their scores and how its words were read (for `--explain`).
+    pub fn debug(&self, question: &str) -> (Vec<(Intent, f64)>, Vec<String>) {
+        let found = self
+            .matcher
+            .explain(question, 3)
+            .into_iter()
+            .map(|s| (self.kinds[s.doc], s.score))
+            .collect();
+        let roles = self
+            .matcher
+            .inspect(question)
+            .query
+            .roles
+            .iter()
+            .map(|(w, r)| format!("{w}:{}", r.name()))
+            .collect();
+        (found, roles)
+    }
+}
+
+impl Default for Intents {
+    fn default() -> Self {
+        Intents::new()
+    }
+}
+
+/// What answers the overview questions in one source.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceOverview {
+    /// The entry quoting the headline.
+    pub headline: Option<usize>,
+    /// The entry quoting the first passage of the report's own text after the headline and date.
+    pub lead: Option<usize>,
+    /// The entry quoting the date line.
+    pub date: Option<usize>,
+    /// The source's speakers, in the order the report introduces them.
+    pub speakers: Vec<usize>,
+}
+
+/// The overview of every source of a knowledge base.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overview {
+    /// One per source, in the knowledge's order.
+    pub sources: Vec<SourceOverview>,
+}
+
+impl Overview {
+    /// Finds the headline, lead, date and speakers of each source among its entries.
+    pub fn new(knowledge: &Knowledge) -> Overview {
+        let sources = knowledge
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(index, source)| {
+                let text = fold_for_quote(&source.text);
+                let title = fold_for_quote(&source.title);
+                // Entries of this source with where their quote starts in the text, in text order.
+                let mut entries: Vec<(usize, usize)> = knowledge
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| e.source == index)
+                    .map(|(i, e)| (text.find(&fold_for_quote(&e.quote)).unwrap_or(usize::MAX), i))
+                    .collect();
+                entries.sort();
+                let quote = |i: usize| fold_for_quote(&knowledge.entries[i].quote);
+                let headline = entries.iter().map(|&(_, i)| i).find(|&i| quote(i) == title);
+                let date = entries.iter().map(|&(_, i)| i).find(|&i| {
+                    let e = &knowledge.entries[i];
+                    e.voice == Voice::Narrative
+                        && e.quote.contains(source.date.trim())
+                        && e.quote.len() < 3 * source.date.len() + 40
+                });
+                let lead = entries.iter().map(|&(_, i)| i).find(|&i| {
+                    let e = &knowledge.entries[i];
+                    Some(i) != headline
+                        && Some(i) != date
+                        && matches!(e.voice, Voice::Narrative | Voice::Reported)
+                        && e.quote.split_whitespace().count() >= 12
+                });
+                let mut speakers: Vec<usize> = Vec::new();
+                for &(_, i) in &entries {
+                    if let Some(s) = knowledge.entries[i].speaker
+                        && !speakers.contains(&s)
+                    {
+                        speakers.push(s);
+                    }
+                }
+                SourceOverview {
+                    headline,
+                    lead,
+                    date,
+                    speakers,
+                }
+            })
+            .collect();
+        Overview { sources }
+    }
+}
+
+/// The reply to small talk: short, friendly, and pointing to the help command.
+///
+/// ```
+/// use verbatim::answer::overview::{small_talk, Intent};
+/// assert!(small_talk(Intent::Thanks, "!help").contains("!help"));
+/// ```
+pub fn small_talk(intent: Intent, help: &str) -> String {
+    let first = match intent {
+        Intent::Greeting => "Hello!",
+        Intent::Thanks => "You're welcome!",
+        Intent::Farewell => "Goodbye!",
+        Intent::Wellbeing => "I'm well, thank you.",
+        Intent::Identity => "I'm verbatim, a bot that answers with exact quotes from the reports I hold.",
+        Intent::Task => "I can't do that: I only answer questions about my reports, with exact quotes.",
+        _ => "I answer questions about my reports with exact quotes and their sources.",
+    };
+    format!("{first} Ask me about my reports, or send {help} to see what I can answer.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_talk_is_recognized_and_questions_are_not() {
+        let intents = Intents::new();
+        for (q, want) in [
+            ("hi", Intent::Greeting),
+            ("Hello there!", Intent::Greeting),
+            ("thanks!", Intent::Thanks),
+            ("How are you today?", Intent::Wellbeing),
+            ("are you a bot?", Intent::Identity),
+            ("who is quoted in the report", Intent::Speakers),
+            ("when was it published?", Intent::Date),
+        ] {
+            assert_eq!(intents.recognize(q).map(|i| i.0), Some(want), "{q}");
+        }
+        for q in ["Who is the mayor of Riverton?", "How much did the bridge cost?", "coal"] {
+            assert_eq!(intents.recognize(q), None, "{q}");
+        }
+    }
+}
