@@ -55,7 +55,12 @@ async fn a_first_start_while_the_homeserver_is_down_waits_for_it() {
     // A later start while the homeserver is down again: the saved session, the sync retried until it is back.
     server.stop();
     let process = BotProcess::start(dir.path(), &text);
-    process.wait_log("sync failed", 1).await;
+    let log = process.wait_log("sync failed", 1).await;
+    let line = log.lines().find(|l| l.contains("sync failed")).unwrap();
+    assert!(
+        line.contains("tcp connect error: Connection refused (os error 111)"),
+        "the cause is not in {line}"
+    );
     server.start_again();
     process.wait_log("first sync done", 2).await;
     let q2 = alice.say(&room, QUESTION).await;
