@@ -76,6 +76,11 @@ mod tests {
                     || l.trim_start().starts_with("Environment=\"RUST_LOG")),
             "deploy/verbatim.service sets RUST_LOG"
         );
+        let dockerfile = include_str!("../../Dockerfile");
+        assert!(
+            !dockerfile.contains("RUST_LOG="),
+            "the Dockerfile sets RUST_LOG"
+        );
         assert!(EnvFilter::try_new(RUN_FILTER).is_ok());
     }
 }

@@ -158,6 +158,20 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_table_says_the_same() {
+        let readme = include_str!("../../README.md");
+        for (key, live) in KEYS {
+            let (table, name) = key.split_once('.').unwrap();
+            let row = readme
+                .lines()
+                .find(|l| l.starts_with(&format!("| `[{table}] {name}` |")))
+                .unwrap_or_else(|| panic!("no row for {key} in the README's table"));
+            let column = row.split(" | ").nth(2).unwrap();
+            assert_eq!(column, if *live { "live" } else { "restart" }, "{row}");
+        }
+    }
+
+    #[test]
     fn changes_name_each_key_and_whether_it_is_live() {
         let old = config("[access]\nadmins = [\"@a:m.org\"]\n");
         let new = config(
