@@ -193,8 +193,9 @@ pub async fn run_with(
 }
 
 /// [`run`], telling `ready` once the first sync is processed (the bot is answering questions from then on),
-/// and reloading the knowledge whenever `reload` is notified (the command line wires SIGHUP to it); see
-/// [`reload`] for the other triggers.
+/// and doing what SIGHUP does ([`reload::hangup`]: the configuration's live keys, then the knowledge) whenever
+/// `reload` is notified (the command line wires SIGHUP to it); see [`reload`] for the other triggers. It stops at
+/// once when another bot holds `state_dir` ([`lock`]); a first login waits for the homeserver ([`login`]).
 pub async fn run_with_reload(
     config: Config,
     shutdown: impl Future<Output = ()> + Send,
