@@ -35,8 +35,9 @@ COPY --from=build /src/target/release/verbatim /usr/local/bin/verbatim
 USER verbatim:verbatim
 WORKDIR /var/lib/verbatim
 VOLUME ["/var/lib/verbatim"]
-ENV VERBATIM_CONFIG=/etc/verbatim/config.toml \
-    RUST_LOG=info
-# tini forwards SIGTERM (docker stop) and SIGHUP (docker kill -s HUP: reload the knowledge) to the bot.
+# RUST_LOG is left unset: it would replace the built-in log filter (see README, "Logs").
+ENV VERBATIM_CONFIG=/etc/verbatim/config.toml
+# tini forwards SIGTERM (docker stop) and SIGHUP (docker kill -s HUP: apply the live configuration keys and
+# reload the knowledge) to the bot.
 ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/verbatim"]
 CMD ["run"]

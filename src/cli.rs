@@ -1,9 +1,11 @@
 //! The command line: clap definitions (their doc comments are the `--help` text) and the offline commands
 //! `ask`, `chat`, `check` and `bench`; the curation commands `draft` and `review` are in [`curate`],
-//! `calibrate` in [`calibrate`]. `run` hands over to the Matrix bot.
+//! `calibrate` in [`calibrate`]. `run` (and `run --check`) is in [`run`], logging in [`logs`].
 
 mod calibrate;
 mod curate;
+pub mod logs;
+mod run;
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -51,8 +53,9 @@ pub enum Command {
         #[command(flatten)]
         knowledge: KnowledgeArgs,
     },
-    /// Run the Matrix bot until SIGINT or SIGTERM (then finish in-flight replies and exit 0); SIGHUP reloads
-    /// the knowledge.
+    /// Run the Matrix bot until SIGINT or SIGTERM (then finish in-flight replies and exit 0); SIGHUP applies
+    /// the configuration keys that can change live, logs the changed ones that need a restart, and reloads the
+    /// knowledge.
     Run {
         /// The configuration file (see config.example.toml).
         #[arg(
@@ -63,6 +66,11 @@ pub enum Command {
             default_value = "config.toml"
         )]
         config: PathBuf,
+        /// Only check: read the configuration and the knowledge, report every error with its line, print the
+        /// effective configuration (secrets redacted), and exit 0 (usable) or 1, without contacting the
+        /// homeserver.
+        #[arg(long)]
+        check: bool,
     },
     /// Check knowledge files and report every problem as `path:line:col: message`; exits non-zero on errors.
     Check {
@@ -171,6 +179,7 @@ impl KnowledgeArgs {
                 Ok(engine)
             }
             Err(InvalidKnowledge(diagnostics)) => {
+                let diagnostics = verbatim::diagnostic::explain(diagnostics);
                 print_diagnostics(&mut std::io::stderr(), &diagnostics, false)?;
                 bail!(
                     "the knowledge has errors; fix them (see above) or run `verbatim check` on it"
@@ -198,60 +207,11 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         ),
         Command::Chat { knowledge } => chat(&knowledge.engine()?),
         Command::Check { thresholds, paths } => check_files(&thresholds.config()?, &paths),
-        Command::Run { config } => run_bot(&config),
+        Command::Run { config, check } => run::run(&config, check),
         Command::Bench(args) => bench(&args),
         Command::Draft(args) => curate::draft(&args),
         Command::Review(args) => curate::review(&args),
         Command::Calibrate(args) => calibrate::calibrate(&args),
-    }
-}
-
-/// `verbatim run`: the bot on a multi-threaded runtime (built here only; the offline commands stay
-/// synchronous), stopped by SIGINT or SIGTERM; SIGHUP reloads the knowledge.
-fn run_bot(path: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let config = verbatim::config::Config::load(path)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(async {
-        let reload = std::sync::Arc::new(tokio::sync::Notify::new());
-        tokio::spawn(hangup_signal(reload.clone()));
-        verbatim::bot::run_with_reload(config, shutdown_signal(), None, Some(reload)).await
-    })?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Notifies `reload` on every SIGHUP.
-async fn hangup_signal(reload: std::sync::Arc<tokio::sync::Notify>) {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut hup = match signal(SignalKind::hangup()) {
-        Ok(hup) => hup,
-        Err(e) => {
-            tracing::warn!("cannot listen for SIGHUP (reload with !reload instead): {e}");
-            return;
-        }
-    };
-    while hup.recv().await.is_some() {
-        tracing::info!("SIGHUP: reloading the knowledge");
-        reload.notify_one();
-    }
-}
-
-/// Completes on the first SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = match signal(SignalKind::terminate()) {
-        Ok(term) => term,
-        Err(e) => {
-            tracing::warn!("cannot listen for SIGTERM: {e}");
-            let _ = tokio::signal::ctrl_c().await;
-            return;
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: shutting down"),
-        _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
     }
 }
 
@@ -360,6 +320,27 @@ fn chat(engine: &Engine) -> anyhow::Result<ExitCode> {
 }
 
 fn check_files(config: &MatcherConfig, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    // A configuration file of the bot given as knowledge: say which command checks it.
+    let configs: Vec<&PathBuf> = paths
+        .iter()
+        .filter(|p| {
+            p.is_file()
+                && std::fs::read_to_string(p).is_ok_and(|t| verbatim::config::looks_like_config(&t))
+        })
+        .collect();
+    for path in &configs {
+        let d = Diagnostic::error(path, "", 0, "this is a configuration file of the bot, not a knowledge file")
+            .with_hint(format!(
+                "check it with `verbatim run --check --config {}`; `verbatim check` takes knowledge files",
+                path.display()
+            ));
+        writeln!(out, "{d}")?;
+    }
+    if !configs.is_empty() {
+        writeln!(out, "{} error(s)", configs.len())?;
+        return Ok(ExitCode::FAILURE);
+    }
     let mut loaded = if paths.is_empty() {
         builtin::load_builtin()
     } else {
@@ -369,8 +350,7 @@ fn check_files(config: &MatcherConfig, paths: &[PathBuf]) -> anyhow::Result<Exit
         calibration: loaded.calibration_or_builtin(),
         ..config.clone()
     };
-    let diagnostics = check::check(&mut loaded, &config);
-    let mut out = std::io::stdout().lock();
+    let diagnostics = verbatim::diagnostic::explain(check::check(&mut loaded, &config));
     print_diagnostics(&mut out, &diagnostics, true)?;
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let knowledge = &loaded.knowledge;

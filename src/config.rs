@@ -1,24 +1,27 @@
 //! The bot's configuration: a TOML file (see `config.example.toml` at the repository root for every key and its
 //! default), plus environment overrides for secrets.
 //!
-//! [`Config::load`] reads the file, [`Config::parse`] parses text. Unknown keys and invalid values are errors
-//! that name the key and its position (`path:line:col: error: ...`). Relative paths (`state_dir`, knowledge
-//! paths) are relative to the directory of the configuration file. Secrets ([`Secret`]) never print: their
-//! `Debug` is `[redacted]`.
+//! [`Config::load`] reads the file, [`Config::parse`] parses text. Syntax errors, unknown keys and invalid
+//! values are errors that name the key and its position (`path:line:col: error: ...`) with a hint, every one of
+//! them at once (`read.rs`, `parse.rs`). Relative paths (`state_dir`, knowledge paths) are relative to the
+//! directory of the configuration file. Secrets ([`Secret`]) never print: their `Debug` is `[redacted]`, and
+//! [`Config::effective`] (what `verbatim run --check` prints) redacts them. [`KEYS`] says which keys a running
+//! bot applies on SIGHUP ([`Config::changes`], [`Config::with_live_keys_of`]).
 //!
 //! Environment overrides (the environment wins over the file): `VERBATIM_PASSWORD`,
-//! `VERBATIM_STORE_PASSPHRASE`, `VERBATIM_RECOVERY_KEY`.
+//! `VERBATIM_STORE_PASSPHRASE`, `VERBATIM_RECOVERY_KEY`; [`Config::from_env`] records which were used.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use toml::Spanned;
-
 use crate::diagnostic::Diagnostic;
 use crate::matcher::MatcherConfig;
+pub use access::AccessConfig;
+pub use live::{Change, KEYS};
 pub use ops::{CurationConfig, LimitsConfig, MetricsConfig};
-use raw::{Checker, RawConfig, key_at};
+pub use show::REDACTED;
 
 /// Environment variable that overrides `[matrix] password`.
 pub const ENV_PASSWORD: &str = "VERBATIM_PASSWORD";
@@ -26,6 +29,14 @@ pub const ENV_PASSWORD: &str = "VERBATIM_PASSWORD";
 pub const ENV_STORE_PASSPHRASE: &str = "VERBATIM_STORE_PASSPHRASE";
 /// Environment variable that overrides `[matrix] recovery_key`.
 pub const ENV_RECOVERY_KEY: &str = "VERBATIM_RECOVERY_KEY";
+/// Environment variable that names the configuration file (the command line's `--config`).
+pub const ENV_CONFIG: &str = "VERBATIM_CONFIG";
+/// The keys the environment can set, with their variables.
+pub const ENV_KEYS: [(&str, &str); 3] = [
+    ("matrix.password", ENV_PASSWORD),
+    ("matrix.store_passphrase", ENV_STORE_PASSPHRASE),
+    ("matrix.recovery_key", ENV_RECOVERY_KEY),
+];
 
 /// A secret string (password, passphrase, recovery key) that never appears in `Debug` output or logs.
 #[derive(Clone, PartialEq, Eq)]
@@ -54,6 +65,11 @@ impl fmt::Debug for Secret {
 pub struct Config {
     /// The file it was read from (used in messages).
     pub path: PathBuf,
+    /// The dotted keys (`matrix.user_id`) written in the file; every other key has its default or comes from the
+    /// environment.
+    pub keys_in_file: BTreeSet<String>,
+    /// The dotted keys whose value comes from the environment (see [`ENV_KEYS`]).
+    pub from_env: Vec<&'static str>,
     /// `[matrix]`: the account and where its state lives.
     pub matrix: MatrixConfig,
     /// `[access]`: who may invite the bot.
@@ -89,66 +105,6 @@ pub struct MatrixConfig {
     pub store_passphrase: Option<Secret>,
     /// Recovery key (secret storage) to import cross-signing keys and key backups.
     pub recovery_key: Option<Secret>,
-}
-
-/// `[access]`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessConfig {
-    /// MXID patterns (`*` matches any run of characters) whose invites are accepted.
-    pub allowed_inviters: Vec<String>,
-    /// MXID patterns (as for `allowed_inviters`) that may operate the bot (`!reload`).
-    pub admins: Vec<String>,
-}
-
-impl AccessConfig {
-    /// Whether `user_id` may invite the bot.
-    ///
-    /// ```
-    /// use verbatim::config::AccessConfig;
-    /// let access = AccessConfig {
-    ///     allowed_inviters: vec!["@*:example.org".into(), "@ann:other.net".into()],
-    ///     ..AccessConfig::default()
-    /// };
-    /// assert!(access.allows("@bob:example.org"));
-    /// assert!(access.allows("@ann:other.net"));
-    /// assert!(!access.allows("@bob:other.net"));
-    /// assert!(!access.allows("@bob:example.org.evil"));
-    /// ```
-    pub fn allows(&self, user_id: &str) -> bool {
-        self.allowed_inviters
-            .iter()
-            .any(|pattern| glob_match(pattern, user_id))
-    }
-
-    /// Whether `user_id` is an admin (may send `!reload`).
-    ///
-    /// ```
-    /// use verbatim::config::AccessConfig;
-    /// let access = AccessConfig { admins: vec!["@ops-*:example.org".into()], ..AccessConfig::default() };
-    /// assert!(access.is_admin("@ops-ann:example.org"));
-    /// assert!(!access.is_admin("@ann:example.org"));
-    /// ```
-    pub fn is_admin(&self, user_id: &str) -> bool {
-        self.admins
-            .iter()
-            .any(|pattern| glob_match(pattern, user_id))
-    }
-
-    /// What the bot warns about at start: with no `allowed_inviters` nobody can invite it, which is the safe
-    /// default but rarely what a first configuration means.
-    ///
-    /// ```
-    /// use verbatim::config::AccessConfig;
-    /// assert!(AccessConfig::default().warning().unwrap().contains("allowed_inviters"));
-    /// let open = AccessConfig { allowed_inviters: vec!["@*:example.org".into()], ..AccessConfig::default() };
-    /// assert_eq!(open.warning(), None);
-    /// ```
-    pub fn warning(&self) -> Option<&'static str> {
-        self.allowed_inviters.is_empty().then_some(
-            "[access] allowed_inviters is empty, so every invite is rejected: list the MXIDs (or patterns such as \
-             \"@*:example.org\") of the people who may invite the bot in the configuration file",
-        )
-    }
 }
 
 /// `[bot]`.
@@ -200,7 +156,12 @@ impl MatchingConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("cannot read the configuration file {}", path.display())]
+    #[error(
+        "cannot read the configuration file {}: {source}\n  hint: give the path of the configuration file with \
+         --config PATH or the {ENV_CONFIG} environment variable (default: config.toml in the current directory); to \
+         write one, copy config.example.toml (it shows every key with its default) and edit it",
+        path.display()
+    )]
     Read {
         /// The file.
         path: PathBuf,
@@ -224,247 +185,58 @@ impl Config {
         Ok(config)
     }
 
-    /// Parses and validates configuration `text`, as read from `path` (relative paths in it are resolved against
-    /// the directory of `path`). The environment is not consulted.
-    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let offset = e.span().map_or(0, |s| s.start);
-            let mut message = e
-                .message()
-                .trim_end()
-                .replace('\n', " ")
-                .replace("expected i64", "expected an integer")
-                .replace("expected f64", "expected a number");
-            if let Some(key) = key_at(text, offset) {
-                message = format!("`{key}`: {message}");
-            }
-            ConfigError::Invalid(vec![Diagnostic::error(path, text, offset, message)])
-        })?;
-        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let resolve = |p: &str| {
-            if Path::new(p).is_absolute() {
-                PathBuf::from(p)
-            } else {
-                base.join(p)
-            }
-        };
-        let mut c = Checker {
-            path,
-            text,
-            errors: Vec::new(),
-        };
-
-        let Some(matrix) = raw.matrix else {
-            return Err(ConfigError::Invalid(vec![
-                Diagnostic::error(path, text, 0, "missing table `[matrix]`")
-                    .with_hint("add [matrix] with at least `homeserver` and `user_id`; see config.example.toml"),
-            ]));
-        };
-        let matrix = matrix.into_inner();
-        let homeserver = matrix.homeserver.get_ref().clone();
-        if !(homeserver.starts_with("https://") || homeserver.starts_with("http://"))
-            || homeserver.len() < 9
-        {
-            c.error(
-                matrix.homeserver.span(),
-                "matrix.homeserver",
-                format!("{homeserver:?} is not an http(s) URL"),
-                Some("the client-server API URL, for example \"https://matrix.example.org\""),
-            );
-        }
-        c.user_id(&matrix.user_id, "matrix.user_id", false);
-        let device_name = match matrix.device_name {
-            Some(name) if name.get_ref().trim().is_empty() => {
-                c.error(name.span(), "matrix.device_name", "must not be empty", None);
-                "verbatim".to_string()
-            }
-            Some(name) => name.into_inner(),
-            None => "verbatim".to_string(),
-        };
-        let state_dir = match matrix.state_dir {
-            Some(dir) if dir.get_ref().is_empty() => {
-                c.error(dir.span(), "matrix.state_dir", "must not be empty", None);
-                PathBuf::new()
-            }
-            Some(dir) => resolve(dir.get_ref()),
-            None => resolve("state"),
-        };
-        for inviter in &raw.access.allowed_inviters {
-            c.user_id(inviter, "access.allowed_inviters", true);
-        }
-        for admin in &raw.access.admins {
-            c.user_id(admin, "access.admins", true);
-        }
-        for p in &raw.knowledge.paths {
-            if p.get_ref().is_empty() {
-                c.error(
-                    p.span(),
-                    "knowledge.paths",
-                    "a path must not be empty",
-                    None,
-                );
-            }
-        }
-
-        let bot = raw.bot;
-        let command_prefix = c.command(bot.command_prefix, "bot.command_prefix", "!ask");
-        let help_command = c.command(bot.help_command, "bot.help_command", "!help");
-        let sources_command = c.command(bot.sources_command, "bot.sources_command", "!sources");
-        let display_name = bot.display_name.map(|d| {
-            if d.get_ref().trim().is_empty() {
-                c.error(
-                    d.span(),
-                    "bot.display_name",
-                    "must not be empty (leave the key out to keep the profile as it is)",
-                    None,
-                );
-            }
-            d.into_inner()
-        });
-        let window = c.int(
-            bot.catch_up_window_secs,
-            "bot.catch_up_window_secs",
-            300,
-            0..7 * 24 * 3600 + 1,
-        );
-        let max_concurrent = c.int(
-            bot.max_concurrent_questions,
-            "bot.max_concurrent_questions",
-            8,
-            1..1025,
-        );
-        let send_attempts = c.int(bot.send_attempts, "bot.send_attempts", 8, 1..101);
-        for room in &bot.join_rooms {
-            let r = room.get_ref();
-            if !(r.starts_with('!') || r.starts_with('#')) || !r.contains(':') {
-                c.error(
-                    room.span(),
-                    "bot.join_rooms",
-                    format!("{r:?} is not a room id or alias"),
-                    Some("\"!roomid:example.org\" or \"#alias:example.org\""),
-                );
-            }
-        }
-
-        let m = raw.matching;
-        let defaults = MatcherConfig::default();
-        let given = (m.answer_threshold.is_some(), m.suggest_threshold.is_some());
-        let (answer, _) = c.score(m.answer_threshold, "matching.answer_threshold", 1.0);
-        let (suggest, suggest_span) = c.score(m.suggest_threshold, "matching.suggest_threshold", 0.0);
-        let (answer, suggest) = (given.0.then_some(answer), given.1.then_some(suggest));
-        if let (Some(answer), Some(suggest)) = (answer, suggest)
-            && suggest > answer
-        {
-            c.error(
-                suggest_span,
-                "matching.suggest_threshold",
-                format!("{suggest} must not be above matching.answer_threshold ({answer})"),
-                None,
-            );
-        }
-        let max_suggestions = c.int(
-            m.max_suggestions,
-            "matching.max_suggestions",
-            defaults.max_suggestions as i64,
-            1..11,
-        );
-
-        let (limits, metrics, curation) = ops::parse(&mut c, raw.limits, raw.metrics, raw.curation);
-
-        if !c.errors.is_empty() {
-            return Err(ConfigError::Invalid(c.errors));
-        }
-        Ok(Config {
-            path: path.to_path_buf(),
-            matrix: MatrixConfig {
-                homeserver,
-                user_id: matrix.user_id.into_inner(),
-                password: matrix.password.map(Secret),
-                device_name,
-                state_dir,
-                store_passphrase: matrix.store_passphrase.map(Secret),
-                recovery_key: matrix.recovery_key.map(Secret),
-            },
-            access: AccessConfig {
-                allowed_inviters: raw
-                    .access
-                    .allowed_inviters
-                    .into_iter()
-                    .map(Spanned::into_inner)
-                    .collect(),
-                admins: raw
-                    .access
-                    .admins
-                    .into_iter()
-                    .map(Spanned::into_inner)
-                    .collect(),
-            },
-            knowledge_paths: raw
-                .knowledge
-                .paths
-                .iter()
-                .map(|p| resolve(p.get_ref()))
-                .collect(),
-            bot: BotConfig {
-                command_prefix,
-                help_command,
-                sources_command,
-                display_name,
-                catch_up_window: Duration::from_secs(window as u64),
-                max_concurrent_questions: max_concurrent as usize,
-                send_attempts: send_attempts as u32,
-                join_rooms: bot
-                    .join_rooms
-                    .into_iter()
-                    .map(Spanned::into_inner)
-                    .collect(),
-            },
-            matching: MatchingConfig {
-                answer_threshold: answer,
-                suggest_threshold: suggest,
-                max_suggestions: max_suggestions as usize,
-            },
-            curation,
-            limits,
-            metrics,
-        })
-    }
-
-    /// Applies the environment overrides (the environment wins) using `lookup` to read variables.
+    /// Applies the environment overrides (the environment wins) using `lookup` to read variables, and records
+    /// which keys they set in [`Config::from_env`].
     pub fn apply_env(&mut self, lookup: impl Fn(&str) -> Option<String>) {
-        if let Some(v) = lookup(ENV_PASSWORD) {
-            self.matrix.password = Some(Secret(v));
-        }
-        if let Some(v) = lookup(ENV_STORE_PASSPHRASE) {
-            self.matrix.store_passphrase = Some(Secret(v));
-        }
-        if let Some(v) = lookup(ENV_RECOVERY_KEY) {
-            self.matrix.recovery_key = Some(Secret(v));
+        for (key, variable) in ENV_KEYS {
+            let Some(value) = lookup(variable) else {
+                continue;
+            };
+            let slot = match key {
+                "matrix.password" => &mut self.matrix.password,
+                "matrix.store_passphrase" => &mut self.matrix.store_passphrase,
+                _ => &mut self.matrix.recovery_key,
+            };
+            *slot = Some(Secret(value));
+            if !self.from_env.contains(&key) {
+                self.from_env.push(key);
+            }
         }
     }
 }
 
-/// Whether `text` matches `pattern`, where `*` matches any run of characters (including none).
-fn glob_match(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
-        return false;
-    }
-    let mut rest = &text[first.len()..text.len() - last.len()];
-    for part in &parts[1..parts.len() - 1] {
-        match rest.find(part) {
-            Some(i) => rest = &rest[i + part.len()..],
-            None => return false,
-        }
-    }
-    true
+/// Whether `text` is a configuration file of the bot rather than a knowledge file: it has one of the bot's
+/// tables (`[matrix]`, `[access]`, ...) and none of a knowledge file's. For commands that were given one where
+/// knowledge belongs.
+///
+/// ```
+/// use verbatim::config::looks_like_config;
+/// assert!(looks_like_config("[matrix]\nhomeserver = \"https://m.org\"\n[access]\nadmins = []\n"));
+/// assert!(!looks_like_config("[source]\nid = \"s\"\n[[entries]]\nid = \"e\"\n"));
+/// assert!(!looks_like_config("not toml at all ["));
+/// ```
+pub fn looks_like_config(text: &str) -> bool {
+    let (root, _) = toml::de::DeTable::parse_recoverable(text);
+    let root = root.get_ref();
+    let has = |names: &[&str]| names.iter().any(|n| root.contains_key(*n));
+    has(&[
+        "matrix",
+        "access",
+        "knowledge",
+        "bot",
+        "matching",
+        "curation",
+        "metrics",
+        "limits",
+    ]) && !has(&["source", "speakers", "entries"])
 }
 
+mod access;
+mod live;
 mod ops;
+mod parse;
 mod raw;
+mod read;
+mod show;
 #[cfg(test)]
 mod tests;

@@ -1,8 +1,13 @@
 //! Problems found in input files, reported the way compilers do: `path:line:col: severity: message`,
-//! followed by a hint that says how to fix it.
+//! followed by a hint that says how to fix it. [`syntax_errors`] finds every TOML syntax error of a file (the
+//! `toml` crate alone stops at the first), saying of a bare word that text must be in quotes.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+mod toml_syntax;
+
+pub use toml_syntax::{explain, syntax_errors};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

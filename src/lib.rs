@@ -16,7 +16,8 @@
 //! [`synth`] generates synthetic knowledge and questions, and [`bench`] measures speed, memory and accuracy
 //! on them (`verbatim bench`).
 //!
-//! [`diagnostic`] is the shared shape of every problem reported about an input file.
+//! [`diagnostic`] is the shared shape of every problem reported about an input file; [`errors`] puts an error
+//! and its causes on one short line for logs.
 
 pub mod answer;
 pub mod bench;
@@ -27,6 +28,7 @@ pub mod config;
 pub mod curation;
 pub mod diagnostic;
 pub mod draft;
+pub mod errors;
 pub mod knowledge;
 pub mod matcher;
 pub mod synth;

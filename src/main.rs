@@ -1,32 +1,24 @@
-//! The `verbatim` binary: parses the command line, sets up logging, and hands over to [`cli`].
+//! The `verbatim` binary: parses the command line, sets up logging ([`cli::logs`]), and hands over to
+//! [`cli`]. An error ends the program with `error: ` and the error with its causes on one line (see
+//! [`verbatim::errors::brief`]), and exit code 2.
 
 mod cli;
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    // The bot logs one info line per question by default, the offline commands only warnings. The SDK logs
-    // every non-2xx response (expected 404s included) at error level; the bot reports its own failures, so
-    // those lines are off unless RUST_LOG asks for them.
     let default = match args.command {
-        cli::Command::Run { .. } => {
-            "warn,verbatim=info,matrix_sdk::http_client=off,matrix_sdk_crypto::backups=error"
-        }
-        _ => "warn",
+        cli::Command::Run { .. } => cli::logs::RUN_FILTER,
+        _ => cli::logs::OFFLINE_FILTER,
     };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    cli::logs::init(default);
     match cli::run(args.command) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", verbatim::errors::brief(e.as_ref()));
             ExitCode::from(2)
         }
     }

@@ -213,3 +213,32 @@ fn check_warns_about_unquoted_sentences() {
     let text = stdout(&out);
     assert!(text.contains("tests/data/broken/../knowledge/sources/mini-report.txt:3:1: warning: no entry quotes this sentence: \"Updated : 2024-01-05\""), "{text}");
 }
+
+#[test]
+fn check_reports_every_bare_word_and_says_quotes_are_needed() {
+    let out = verbatim(&["check", "tests/data/broken/bare-words.toml"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "tests/data/broken/bare-words.toml:14:9: error: `voice`: narrative is not a TOML value; text must be in quotes\n  hint: write voice = \"narrative\"\n\
+         tests/data/broken/bare-words.toml:20:9: error: `voice`: own-words is not a TOML value; text must be in quotes\n  hint: write voice = \"own-words\"\n\
+         2 error(s), 0 warning(s); 0 source(s), 0 entries checked\n"
+    );
+    // `ask` refuses it with the same errors.
+    let out = verbatim(
+        &[
+            "ask",
+            "--knowledge",
+            "tests/data/broken/bare-words.toml",
+            "books",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bare-words.toml:20:9: error: `voice`: own-words is not a TOML value"),
+        "{err}"
+    );
+    assert!(!err.contains("invalid float"), "{err}");
+}

@@ -1,4 +1,5 @@
-//! From a sync response to questions: invites go to [`super::rooms`]; each room message passes the filters
+//! From a sync response to questions: invites go to [`super::rooms`], verification requests to
+//! [`super::verification`]; each room message passes the filters
 //! and the [`trigger`](super::trigger) rules, and the questions found are claimed in the journal before the
 //! sync position is saved, then queued for a reply.
 //!
@@ -26,7 +27,8 @@ use super::flood::Decision;
 use super::journal::{Pending, now_ms};
 use super::reply::Job;
 use super::trigger::{Action, Message, decide, is_reload};
-use super::{Bot, rooms};
+use super::{Bot, rooms, verification};
+use crate::errors::brief;
 
 /// What the filters need to know about a room, computed once per sync response.
 pub struct RoomFacts {
@@ -43,6 +45,7 @@ pub async fn process(bot: &Arc<Bot>, response: SyncResponse) -> anyhow::Result<(
     for room_id in response.rooms.invited.keys() {
         rooms::on_invite(bot, room_id);
     }
+    verification::handle(bot, verification::steps(&response, &bot.user_id));
     let now = now_ms();
     let mut jobs = Vec::new();
     for (room_id, update) in &response.rooms.joined {
@@ -56,7 +59,7 @@ pub async fn process(bot: &Arc<Bot>, response: SyncResponse) -> anyhow::Result<(
         }
         rooms::follow_upgrade(bot, &room);
         let facts = room_facts(bot, &room).await;
-        let max = bot.config.limits.max_room_members;
+        let max = bot.config().limits.max_room_members;
         if max > 0 && facts.members > max {
             leave_large_room(&room, facts.members, max);
             continue;
@@ -98,7 +101,7 @@ fn leave_large_room(room: &Room, members: u64, max: u64) {
     let room = room.clone();
     tokio::spawn(async move {
         if let Err(e) = room.leave().await {
-            tracing::warn!(room = %room.room_id(), "cannot leave a room that is too large: {e}");
+            tracing::warn!(room = %room.room_id(), "cannot leave a room that is too large: {}", brief(&e));
         }
     });
 }
@@ -159,7 +162,7 @@ pub fn question(
         Ok(AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomEncrypted(e))) => {
             let ts = u64::from(e.origin_server_ts().0);
             let recent =
-                now.saturating_sub(ts) <= bot.config.bot.catch_up_window.as_millis() as u64;
+                now.saturating_sub(ts) <= bot.config().bot.catch_up_window.as_millis() as u64;
             if e.sender() != bot.user_id && ts >= facts.joined_at && recent {
                 bot.metrics
                     .undecryptable
@@ -174,7 +177,7 @@ pub fn question(
     if message.sender == bot.user_id || ts < facts.joined_at {
         return None;
     }
-    if now.saturating_sub(ts) > bot.config.bot.catch_up_window.as_millis() as u64 {
+    if now.saturating_sub(ts) > bot.config().bot.catch_up_window.as_millis() as u64 {
         tracing::debug!(room = %room.room_id(), event = %message.event_id, age_ms = now.saturating_sub(ts), "older than the catch-up window; not answered");
         return None;
     }
@@ -225,7 +228,7 @@ pub fn classify(bot: &Bot, message: &OriginalSyncRoomMessageEvent, direct: bool)
     if is_reload(&bot.me, &text.body) {
         // Admins only; anyone else gets silence (the command is not advertised, and a refusal would be one
         // more message a stranger can make the bot send).
-        if bot.config.access.is_admin(message.sender.as_str()) {
+        if bot.config().access.is_admin(message.sender.as_str()) {
             return Some(Action::Reload);
         }
         tracing::info!(sender = %message.sender, "ignoring !reload from a user who is not in [access] admins");

@@ -5,9 +5,12 @@
 //! [`trigger`]), and replies ([`reply`]), recording every question it claims in the [`journal`] so that none is
 //! ever answered twice. Invites, joins and room upgrades are handled in [`rooms`].
 //!
-//! Operating: the knowledge is reloaded live ([`reload`]: SIGHUP, `!reload` from an admin, file changes),
-//! questions pass per-user and per-room token buckets ([`flood`]), unanswered questions can be logged
-//! ([`unanswered`]), and counters ([`metrics`]) are served with a health check by [`http`].
+//! Operating: one bot per `state_dir` ([`lock`]); a first login that waits for the homeserver ([`login`]);
+//! the device's identity logged and verifiable by an admin with emojis ([`crypto`], [`verification`]); the
+//! knowledge is reloaded live ([`reload`]: SIGHUP, `!reload` from an admin, file changes), and so are the live
+//! keys of the configuration on SIGHUP ([`reload::hangup`]); questions pass per-user and per-room token
+//! buckets ([`flood`]), unanswered questions can be logged ([`unanswered`]), and counters ([`metrics`]) are
+//! served with a health check by [`http`]. [`check`] is `verbatim run --check`.
 //!
 //! The moving parts, in order of a message's life:
 //! 1. the sync loop receives a sync response (its own backoff 1 s..60 s with jitter on errors);
@@ -22,10 +25,14 @@
 //! most [`DRAIN_TIMEOUT`]), and [`run`] returns `Ok`. Anything not finished is sent at the next start.
 
 pub mod backoff;
+pub mod check;
+pub mod crypto;
 pub mod events;
 pub mod flood;
 pub mod http;
 pub mod journal;
+pub mod lock;
+pub mod login;
 pub mod metrics;
 pub mod reload;
 pub mod reply;
@@ -34,6 +41,7 @@ pub mod session;
 pub mod sync;
 pub mod trigger;
 pub mod unanswered;
+pub mod verification;
 pub mod watcher;
 
 #[cfg(test)]
@@ -62,7 +70,7 @@ const RETENTION_EXTRA: Duration = Duration::from_secs(24 * 3600);
 /// Everything the tasks of a running bot share.
 pub struct Bot {
     client: Client,
-    config: Config,
+    config: reload::Live<Config>,
     engine: reload::EngineCell,
     reloading: tokio::sync::Mutex<()>,
     metrics: Arc<metrics::Metrics>,
@@ -76,6 +84,11 @@ pub struct Bot {
 }
 
 impl Bot {
+    /// The configuration in service (its live keys change on SIGHUP).
+    pub fn config(&self) -> Arc<Config> {
+        self.config.current()
+    }
+
     /// The journal, even if a panicking task poisoned its lock.
     fn journal(&self) -> std::sync::MutexGuard<'_, Journal> {
         self.journal
@@ -132,7 +145,9 @@ pub fn try_load_engine(
             max_question_chars: config.limits.max_question_chars,
             ..config.matching.matcher_config(names)
         },
-    )?;
+    )
+    // Every syntax error of a file, bare words explained, instead of the first one only.
+    .map_err(|InvalidKnowledge(d)| InvalidKnowledge(crate::diagnostic::explain(d)))?;
     Ok((
         engine.with_help_command(config.bot.help_command.clone()),
         warnings,
@@ -178,8 +193,9 @@ pub async fn run_with(
 }
 
 /// [`run`], telling `ready` once the first sync is processed (the bot is answering questions from then on),
-/// and reloading the knowledge whenever `reload` is notified (the command line wires SIGHUP to it); see
-/// [`reload`] for the other triggers.
+/// and doing what SIGHUP does ([`reload::hangup`]: the configuration's live keys, then the knowledge) whenever
+/// `reload` is notified (the command line wires SIGHUP to it); see [`reload`] for the other triggers. It stops at
+/// once when another bot holds `state_dir` ([`lock`]); a first login waits for the homeserver ([`login`]).
 pub async fn run_with_reload(
     config: Config,
     shutdown: impl Future<Output = ()> + Send,
@@ -188,6 +204,9 @@ pub async fn run_with_reload(
 ) -> anyhow::Result<()> {
     let engine = load_engine(&config)?;
     session::ensure_state_dir(&config.matrix.state_dir)?;
+    // Held until this function returns; the OS releases it if the process dies.
+    let _lock = lock::StateLock::acquire(&config.matrix.state_dir)?;
+    let mut shutdown = std::pin::pin!(shutdown);
     let retention = config.bot.catch_up_window + RETENTION_EXTRA;
     let (journal, pending) = Journal::open(
         &config.matrix.state_dir,
@@ -201,7 +220,15 @@ pub async fn run_with_reload(
         )
     })?;
 
-    let client = session::connect(&config).await?;
+    // A first login waits for the homeserver however long it takes; shutdown still works meanwhile (a store
+    // left half-created is cleaned up at the next start).
+    let client = tokio::select! {
+        client = session::connect(&config) => client?,
+        () = &mut shutdown => {
+            tracing::info!("stopped before the first login finished");
+            return Ok(());
+        }
+    };
     let user_id = client
         .user_id()
         .context("the client has no user id after login")?
@@ -244,7 +271,7 @@ pub async fn run_with_reload(
     let bot = Arc::new(Bot {
         replies: reply::Dispatcher::new(config.bot.max_concurrent_questions),
         client,
-        config,
+        config: reload::Live::new(config),
         engine: reload::EngineCell::new(engine),
         reloading: tokio::sync::Mutex::new(()),
         metrics,
@@ -257,16 +284,16 @@ pub async fn run_with_reload(
     });
 
     let watcher = tokio::spawn(watcher::watch(bot.clone(), reload));
-    let result = sync::run(&bot, pending, shutdown, ready).await;
+    let result = sync::run(&bot, pending, shutdown.as_mut(), ready).await;
     let _ = stop_tx.send(true);
     bot.replies.drain(DRAIN_TIMEOUT).await;
     watcher.abort();
     if let Some(listener) = listener {
         listener.abort();
     }
-    match &result {
-        Ok(()) => tracing::info!("verbatim stopped"),
-        Err(e) => tracing::error!("verbatim stopped: {e:#}"),
+    // An error is reported once, by the caller (the command line prints it).
+    if result.is_ok() {
+        tracing::info!("verbatim stopped");
     }
     result
 }

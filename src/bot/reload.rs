@@ -1,5 +1,8 @@
-//! Live knowledge reload: the engine behind an atomic swap, and [`reload`], which the three triggers call
-//! (SIGHUP and file changes through [`super::watcher`], `!reload` from an admin through [`super::reply`]).
+//! Live reload: the engine and the configuration behind atomic swaps ([`Live`]); [`reload`], which the three
+//! triggers of a knowledge reload call (SIGHUP and file changes through [`super::watcher`], `!reload` from an
+//! admin through [`super::reply`]); and [`hangup`], what SIGHUP does: read the configuration file again, apply
+//! the keys that can change while the bot runs (see [`crate::config::KEYS`]), log the changed keys that need a
+//! restart, then reload the knowledge.
 //!
 //! A reload loads and validates everything first ([`super::try_load_engine`]: the same checks as
 //! `verbatim check`), on a blocking thread. On any error the previous knowledge stays in service and each error
@@ -11,34 +14,38 @@ use std::sync::{Arc, RwLock};
 
 use super::{Bot, try_load_engine};
 use crate::answer::Engine;
+use crate::config::{Config, ConfigError};
 
 /// How many errors an admin's `!reload` reply lists.
 pub const ERRORS_IN_REPLY: usize = 5;
 
-/// The engine in service, replaced atomically by a reload.
+/// A value in service (the engine, the configuration), replaced atomically by a reload.
 #[derive(Debug)]
-pub struct EngineCell(RwLock<Arc<Engine>>);
+pub struct Live<T>(RwLock<Arc<T>>);
 
-impl EngineCell {
-    /// A cell holding `engine`.
-    pub fn new(engine: Engine) -> EngineCell {
-        EngineCell(RwLock::new(Arc::new(engine)))
+/// The engine in service.
+pub type EngineCell = Live<Engine>;
+
+impl<T> Live<T> {
+    /// A cell holding `value`.
+    pub fn new(value: T) -> Live<T> {
+        Live(RwLock::new(Arc::new(value)))
     }
 
-    /// The engine in service now (a question keeps using it even if a reload swaps in another meanwhile).
-    pub fn current(&self) -> Arc<Engine> {
+    /// The value in service now (a question keeps using it even if a reload swaps in another meanwhile).
+    pub fn current(&self) -> Arc<T> {
         self.0
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
     }
 
-    /// Puts `engine` in service.
-    pub fn replace(&self, engine: Engine) {
+    /// Puts `value` in service.
+    pub fn replace(&self, value: T) {
         *self
             .0
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(engine);
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(value);
     }
 }
 
@@ -52,7 +59,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The reply to an admin's `!reload`: the entry count, or the first few errors.
+    /// The reply to an admin's `!reload`: the entry count, or the first few errors, each with its hint.
     pub fn message(&self) -> String {
         match self {
             Outcome::Loaded(n) => format!("Knowledge reloaded: {n} entries."),
@@ -63,7 +70,7 @@ impl Outcome {
                 );
                 for e in errors.iter().take(ERRORS_IN_REPLY) {
                     text.push_str("\n- ");
-                    text.push_str(e.lines().next().unwrap_or_default());
+                    text.push_str(e);
                 }
                 if errors.len() > ERRORS_IN_REPLY {
                     text.push_str(&format!("\n(and {} more)", errors.len() - ERRORS_IN_REPLY));
@@ -77,7 +84,7 @@ impl Outcome {
 /// Reloads the knowledge (validating it first) and swaps it in on success. `why` is for the log.
 pub async fn reload(bot: &Bot, why: &str) -> Outcome {
     let _one_at_a_time = bot.reloading.lock().await;
-    let config = bot.config.clone();
+    let config = bot.config();
     let loaded = tokio::task::spawn_blocking(move || try_load_engine(&config)).await;
     match loaded {
         Ok(Ok((engine, _warnings))) => {
@@ -116,14 +123,82 @@ pub async fn reload(bot: &Bot, why: &str) -> Outcome {
     }
 }
 
+/// What SIGHUP did to the configuration.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Hangup {
+    /// The changed keys now in service.
+    pub applied: Vec<&'static str>,
+    /// The changed keys that keep their running values until a restart.
+    pub need_restart: Vec<&'static str>,
+    /// The errors of a configuration file that could not be used (then nothing changed).
+    pub errors: Vec<String>,
+}
+
+/// SIGHUP: reads the configuration file again and applies its live keys (the flood-control buckets start
+/// afresh when `[limits]` changed), logs the changed keys that need a restart, then reloads the knowledge.
+/// A file with errors changes nothing (each error is logged); the knowledge is reloaded all the same.
+pub async fn hangup(bot: &Bot) -> Hangup {
+    let running = bot.config();
+    let path = running.path.clone();
+    let loaded = tokio::task::spawn_blocking(move || Config::load(&path)).await;
+    let mut outcome = Hangup::default();
+    match loaded {
+        Ok(Ok(new)) => {
+            for change in running.changes(&new) {
+                if change.live {
+                    outcome.applied.push(change.key);
+                } else {
+                    outcome.need_restart.push(change.key);
+                }
+            }
+            if !outcome.applied.is_empty() {
+                let merged = running.with_live_keys_of(&new);
+                if merged.limits != running.limits {
+                    *bot.limiter
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                        super::limiter(&merged);
+                }
+                bot.config.replace(merged);
+                tracing::info!(keys = %outcome.applied.join(", "), "SIGHUP: applied the changed configuration");
+            }
+            if !outcome.need_restart.is_empty() {
+                tracing::warn!(
+                    keys = %outcome.need_restart.join(", "),
+                    "SIGHUP: these changed keys need a restart (systemctl restart verbatim); until then they keep their running values"
+                );
+            }
+            if outcome.applied.is_empty() && outcome.need_restart.is_empty() {
+                tracing::info!("SIGHUP: the configuration is unchanged");
+            }
+        }
+        Ok(Err(ConfigError::Invalid(diagnostics))) => {
+            outcome.errors = diagnostics.iter().map(ToString::to_string).collect();
+        }
+        Ok(Err(e)) => outcome.errors = vec![e.to_string()],
+        Err(e) => outcome.errors = vec![format!("internal error: {e}")],
+    }
+    if !outcome.errors.is_empty() {
+        for e in &outcome.errors {
+            tracing::warn!("{e}");
+        }
+        tracing::warn!(
+            file = %running.path.display(),
+            "SIGHUP: the configuration file has errors; the running configuration stays"
+        );
+    }
+    reload(bot, "SIGHUP").await;
+    outcome
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_failed_reply_lists_the_first_errors() {
+    fn a_failed_reply_lists_the_first_errors_with_their_hints() {
         let errors: Vec<String> = (1..=7)
-            .map(|i| format!("k.toml:{i}:1: error: bad"))
+            .map(|i| format!("k.toml:{i}:1: error: bad\n  hint: fix {i}"))
             .collect();
         let text = Outcome::Failed(errors).message();
         assert!(
@@ -132,6 +207,10 @@ mod tests {
         );
         assert!(
             text.contains("k.toml:5:1") && !text.contains("k.toml:6:1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- k.toml:1:1: error: bad\n  hint: fix 1\n- k.toml:2:1"),
             "{text}"
         );
         assert!(text.ends_with("(and 2 more)"), "{text}");

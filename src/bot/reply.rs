@@ -31,6 +31,7 @@ use super::events::{classify, room_facts, thread_of};
 use super::journal::{Pending, now_ms, transaction_id};
 use super::trigger::Action;
 use crate::answer::Outcome;
+use crate::errors::brief;
 
 /// A question (or command) to reply to.
 pub struct Job {
@@ -139,7 +140,7 @@ pub fn reply_content(
             let engine = bot.engine.current();
             let reply = engine.ask(question);
             super::unanswered::record(
-                &bot.config,
+                &bot.config(),
                 &engine,
                 &reply,
                 job.room.room_id().as_str(),
@@ -229,7 +230,7 @@ async fn handle(bot: &Bot, job: Job) {
     {
         Ok(reply) => {
             if let Err(e) = bot.journal().done(job.event_id.as_str(), reply.as_str()) {
-                tracing::warn!(%room, event = %job.event_id, "cannot record the reply in the journal: {e}");
+                tracing::warn!(%room, event = %job.event_id, "cannot record the reply in the journal: {}", brief(&e));
             }
             bot.metrics.question(outcome, job.received.elapsed());
             tracing::info!(
@@ -249,7 +250,7 @@ async fn handle(bot: &Bot, job: Job) {
             bot.metrics.question("failed", job.received.elapsed());
             tracing::warn!(%room, event = %job.event_id, outcome, "giving up on the reply: {e}");
             if let Err(e) = bot.journal().gave_up(job.event_id.as_str()) {
-                tracing::warn!(%room, event = %job.event_id, "cannot record in the journal: {e}");
+                tracing::warn!(%room, event = %job.event_id, "cannot record in the journal: {}", brief(&e));
             }
         }
     }
@@ -268,7 +269,7 @@ async fn send(
     txn: OwnedTransactionId,
 ) -> Result<OwnedEventId, SendError> {
     let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
-    let attempts = bot.config.bot.send_attempts.max(1);
+    let attempts = bot.config().bot.send_attempts.max(1);
     let mut rate_limited = 0u32;
     loop {
         let error = match room
@@ -307,7 +308,8 @@ async fn send(
         };
         if permanent {
             return Err(SendError::Failed(format!(
-                "{error} (after {} attempt(s))",
+                "{} (after {} attempt(s))",
+                brief(&error),
                 backoff.attempts() + rate_limited
             )));
         }
@@ -317,7 +319,7 @@ async fn send(
         bot.metrics
             .send_retries
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        tracing::debug!(room = %room.room_id(), retry_in_ms = delay.as_millis() as u64, "sending failed: {error}");
+        tracing::debug!(room = %room.room_id(), retry_in_ms = delay.as_millis() as u64, "sending failed: {}", brief(&error));
         let mut stopping = bot.stopping.clone();
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
@@ -344,7 +346,7 @@ pub async fn resume(bot: Arc<Bot>, pending: Vec<Pending>) {
         let event = match room.event(&event_id, None).await {
             Ok(event) => event,
             Err(e) => {
-                tracing::warn!(room = %room_id, event = %event_id, "cannot fetch an unanswered question again; giving up on it: {e}");
+                tracing::warn!(room = %room_id, event = %event_id, "cannot fetch an unanswered question again; giving up on it: {}", brief(&e));
                 let _ = bot.journal().gave_up(&p.event);
                 continue;
             }

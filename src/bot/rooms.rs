@@ -12,6 +12,7 @@ use super::Bot;
 use super::backoff::Backoff;
 use super::journal::now_ms;
 use crate::config::Config;
+use crate::errors::brief;
 
 /// How many times a join is tried.
 const JOIN_ATTEMPTS: u32 = 8;
@@ -20,7 +21,7 @@ const JOIN_ATTEMPTS: u32 = 8;
 pub async fn set_up_profile(client: &Client, config: &Config) -> Option<String> {
     let account = client.account();
     let current = account.get_display_name().await.unwrap_or_else(|e| {
-        tracing::warn!("cannot read the bot's display name: {e}");
+        tracing::warn!("cannot read the bot's display name: {}", brief(&e));
         None
     });
     match &config.bot.display_name {
@@ -28,7 +29,7 @@ pub async fn set_up_profile(client: &Client, config: &Config) -> Option<String> 
             match account.set_display_name(Some(wanted)).await {
                 Ok(()) => Some(wanted.clone()),
                 Err(e) => {
-                    tracing::warn!("cannot set the display name: {e}");
+                    tracing::warn!("cannot set the display name: {}", brief(&e));
                     current
                 }
             }
@@ -65,15 +66,15 @@ async fn answer_invite(bot: &Bot, room_id: &RoomId) {
     let inviter = match room.invite_details().await {
         Ok(invite) => invite.inviter_id,
         Err(e) => {
-            tracing::warn!(room = %room_id, "cannot tell who sent an invite; rejecting it: {e}");
+            tracing::warn!(room = %room_id, "cannot tell who sent an invite; rejecting it: {}", brief(&e));
             let _ = room.leave().await;
             return;
         }
     };
-    if !bot.config.access.allows(inviter.as_str()) {
+    if !bot.config().access.allows(inviter.as_str()) {
         tracing::info!(room = %room_id, %inviter, "rejecting an invite from an inviter not in allowed_inviters");
         if let Err(e) = room.leave().await {
-            tracing::warn!(room = %room_id, "cannot reject the invite: {e}");
+            tracing::warn!(room = %room_id, "cannot reject the invite: {}", brief(&e));
         }
         return;
     }
@@ -84,18 +85,18 @@ async fn answer_invite(bot: &Bot, room_id: &RoomId) {
         match room.join().await {
             Ok(()) => {
                 if let Err(e) = bot.journal().joined(room_id.as_str(), joined_at) {
-                    tracing::warn!(room = %room_id, "cannot record the join: {e}");
+                    tracing::warn!(room = %room_id, "cannot record the join: {}", brief(&e));
                 }
                 tracing::info!(room = %room_id, %inviter, "joined after an invite");
                 return;
             }
             Err(e) if backoff.attempts() + 1 >= JOIN_ATTEMPTS || bot.is_stopping() => {
-                tracing::warn!(room = %room_id, %inviter, "cannot join the room; giving up: {e}");
+                tracing::warn!(room = %room_id, %inviter, "cannot join the room; giving up: {}", brief(&e));
                 return;
             }
             Err(e) => {
                 let delay = backoff.next_delay();
-                tracing::info!(room = %room_id, retry_in_ms = delay.as_millis() as u64, "joining failed: {e}");
+                tracing::info!(room = %room_id, retry_in_ms = delay.as_millis() as u64, "joining failed: {}", brief(&e));
                 tokio::time::sleep(delay).await;
             }
         }
@@ -147,12 +148,12 @@ pub fn follow_upgrade(bot: &Arc<Bot>, room: &matrix_sdk::Room) {
                     break;
                 }
                 Err(e) if backoff.attempts() + 1 >= JOIN_ATTEMPTS || bot.is_stopping() => {
-                    tracing::warn!(%old, %new, "cannot join the replacement of an upgraded room; giving up: {e}");
+                    tracing::warn!(%old, %new, "cannot join the replacement of an upgraded room; giving up: {}", brief(&e));
                     break;
                 }
                 Err(e) => {
                     let delay = backoff.next_delay();
-                    tracing::info!(%new, retry_in_ms = delay.as_millis() as u64, "joining the replacement room failed: {e}");
+                    tracing::info!(%new, retry_in_ms = delay.as_millis() as u64, "joining the replacement room failed: {}", brief(&e));
                     tokio::time::sleep(delay).await;
                 }
             }
@@ -166,7 +167,7 @@ pub fn follow_upgrade(bot: &Arc<Bot>, room: &matrix_sdk::Room) {
 
 /// Joins the rooms of `[bot] join_rooms` the bot is not in yet.
 pub async fn join_configured(bot: Arc<Bot>) {
-    for room in &bot.config.bot.join_rooms {
+    for room in &bot.config().bot.join_rooms {
         let Ok(id) = OwnedRoomOrAliasId::try_from(room.as_str()) else {
             tracing::warn!(room, "not a room id or alias");
             continue;
@@ -189,7 +190,11 @@ pub async fn join_configured(bot: Arc<Bot>) {
                     break;
                 }
                 Err(e) if backoff.attempts() + 1 >= JOIN_ATTEMPTS || bot.is_stopping() => {
-                    tracing::warn!(room, "cannot join a configured room; giving up: {e}");
+                    tracing::warn!(
+                        room,
+                        "cannot join a configured room; giving up: {}",
+                        brief(&e)
+                    );
                     break;
                 }
                 Err(e) => {
@@ -197,7 +202,8 @@ pub async fn join_configured(bot: Arc<Bot>) {
                     tracing::info!(
                         room,
                         retry_in_ms = delay.as_millis() as u64,
-                        "joining failed: {e}"
+                        "joining failed: {}",
+                        brief(&e)
                     );
                     tokio::time::sleep(delay).await;
                 }

@@ -1,6 +1,6 @@
-//! The bot's identity on the homeserver: building the client over the encrypted SQLite store in `state_dir`,
-//! the first password login, restoring the saved session on every later start (the same device, never a new
-//! one), and setting up cross-signing and the recovery key.
+//! The bot's session on the homeserver: building the client over the encrypted SQLite store in `state_dir`,
+//! and restoring the saved session on every later start (the same device, never a new one); the first login is
+//! in [`super::login`], cross-signing and the recovery key in [`super::crypto`].
 //!
 //! Layout of `state_dir`: `session.json` (access token and device id, mode 0600), `store/` (SQLite state and
 //! crypto store, encrypted with the store passphrase), plus the reply journal (see [`super::journal`]). A
@@ -16,11 +16,9 @@ use matrix_sdk::authentication::matrix::MatrixSession;
 use matrix_sdk::config::RequestConfig;
 use matrix_sdk::cross_process_lock::CrossProcessLockConfig;
 use matrix_sdk::encryption::{BackupDownloadStrategy, EncryptionSettings};
-use matrix_sdk::ruma::api::client::uiaa;
-use matrix_sdk::ruma::api::error::ErrorKind;
+use matrix_sdk::{ClientBuildError, ClientBuilder};
 use serde::{Deserialize, Serialize};
 
-use super::journal::write_atomically;
 use crate::config::Config;
 
 const SESSION: &str = "session.json";
@@ -29,9 +27,9 @@ const MARKER: &str = "first-login.incomplete";
 
 /// What `session.json` holds.
 #[derive(Serialize, Deserialize)]
-struct SavedSession {
-    homeserver: String,
-    session: MatrixSession,
+pub(super) struct SavedSession {
+    pub(super) homeserver: String,
+    pub(super) session: MatrixSession,
 }
 
 /// Paths inside `state_dir`.
@@ -42,7 +40,8 @@ pub struct StatePaths {
     pub session: PathBuf,
     /// `store/`.
     pub store: PathBuf,
-    marker: PathBuf,
+    /// `first-login.incomplete`.
+    pub(super) marker: PathBuf,
 }
 
 impl StatePaths {
@@ -77,13 +76,45 @@ pub fn ensure_state_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn build_client(config: &Config, paths: &StatePaths) -> anyhow::Result<Client> {
+/// The client over the store in `state_dir`, opened with the store passphrase. A passphrase that does not open
+/// an existing store is said to be one, not in the words of the cipher.
+pub(super) async fn build_client(config: &Config, paths: &StatePaths) -> anyhow::Result<Client> {
     let passphrase = config.matrix.store_passphrase.as_ref().context(
         "no store passphrase: set VERBATIM_STORE_PASSPHRASE (or `store_passphrase` in [matrix]); it encrypts the store in state_dir",
     )?;
+    let existed = paths
+        .store
+        .join(matrix_sdk::STATE_STORE_DATABASE_NAME)
+        .exists();
+    let built = builder(config)
+        .sqlite_store(&paths.store, Some(passphrase.expose()))
+        .build()
+        .await;
+    let start_over = format!(
+        "To start over with a new device instead, stop verbatim and delete {} and {}",
+        paths.store.display(),
+        paths.session.display()
+    );
+    match built {
+        Ok(client) => Ok(client),
+        Err(ClientBuildError::SqliteStore(e)) if existed && is_cipher_error(&e) => bail!(
+            "the store passphrase does not open the store in {}: it is not the passphrase the store was created \
+             with. Set VERBATIM_STORE_PASSPHRASE (or `store_passphrase` in [matrix]) to that one. {start_over}",
+            paths.store.display()
+        ),
+        Err(e) => Err(anyhow::Error::new(e)).with_context(|| {
+            format!(
+                "opening the store in {} failed. {start_over}",
+                paths.store.display()
+            )
+        }),
+    }
+}
+
+/// The client settings of the bot, before the store.
+fn builder(config: &Config) -> ClientBuilder {
     Client::builder()
         .homeserver_url(&config.matrix.homeserver)
-        .sqlite_store(&paths.store, Some(passphrase.expose()))
         .cross_process_store_config(CrossProcessLockConfig::SingleProcess)
         // The bot retries on its own terms (sync backoff, send retries honouring rate limits).
         .request_config(RequestConfig::new().disable_retry())
@@ -92,17 +123,11 @@ async fn build_client(config: &Config, paths: &StatePaths) -> anyhow::Result<Cli
             backup_download_strategy: BackupDownloadStrategy::AfterDecryptionFailure,
             auto_enable_backups: false,
         })
-        .build()
-        .await
-        .with_context(|| {
-            format!(
-                "opening the store in {} failed; if the store passphrase changed, restore the old one. To start over \
-                 with a new device instead, stop verbatim and delete {} and {}",
-                paths.store.display(),
-                paths.store.display(),
-                paths.session.display()
-            )
-        })
+}
+
+/// Whether opening the store failed because its cipher could not be decrypted with the passphrase.
+fn is_cipher_error(e: &matrix_sdk_sqlite::OpenStoreError) -> bool {
+    matches!(e, matrix_sdk_sqlite::OpenStoreError::InitCipher(_))
 }
 
 /// A logged-in client: the restored session, or a first login.
@@ -120,11 +145,26 @@ pub async fn connect(config: &Config) -> anyhow::Result<Client> {
     if paths.session.exists() {
         restore(config, &paths).await
     } else {
-        first_login(config, &paths).await
+        super::login::first_login(config, &paths).await
     }
 }
 
-async fn restore(config: &Config, paths: &StatePaths) -> anyhow::Result<Client> {
+/// The saved session of `state_dir`, checked against the configuration (the same user and homeserver, the
+/// store beside it); `None` when there is none yet (the first start logs in). Touches no network.
+pub fn saved_session(config: &Config) -> anyhow::Result<Option<(String, String)>> {
+    let paths = StatePaths::new(&config.matrix.state_dir);
+    if !paths.session.exists() {
+        return Ok(None);
+    }
+    let saved = read_saved(config, &paths)?;
+    Ok(Some((
+        saved.session.meta.user_id.to_string(),
+        saved.session.meta.device_id.to_string(),
+    )))
+}
+
+/// Reads `session.json` and checks it against the configuration.
+fn read_saved(config: &Config, paths: &StatePaths) -> anyhow::Result<SavedSession> {
     let text = fs::read_to_string(&paths.session)
         .with_context(|| format!("reading {}", paths.session.display()))?;
     let saved: SavedSession = serde_json::from_str(&text).with_context(|| {
@@ -161,6 +201,16 @@ async fn restore(config: &Config, paths: &StatePaths) -> anyhow::Result<Client> 
             paths.store.display()
         );
     }
+    Ok(saved)
+}
+
+async fn restore(config: &Config, paths: &StatePaths) -> anyhow::Result<Client> {
+    let saved = read_saved(config, paths)?;
+    let start_over = format!(
+        "To log in as a new device, stop verbatim, delete {} and {} (or use another state_dir), and start again with the password set",
+        paths.session.display(),
+        paths.store.display()
+    );
     let started = std::time::Instant::now();
     let client = build_client(config, paths).await?;
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "store opened");
@@ -170,131 +220,4 @@ async fn restore(config: &Config, paths: &StatePaths) -> anyhow::Result<Client> 
     })?;
     tracing::info!(user = %config.matrix.user_id, device = %device, "restored the saved session");
     Ok(client)
-}
-
-async fn first_login(config: &Config, paths: &StatePaths) -> anyhow::Result<Client> {
-    if paths.store.exists() {
-        if paths.marker.exists() {
-            tracing::warn!(store = %paths.store.display(), "removing the half-created store of a first login that did not finish");
-            fs::remove_dir_all(&paths.store)
-                .with_context(|| format!("removing {}", paths.store.display()))?;
-        } else if fs::read_dir(&paths.store)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-        {
-            bail!(
-                "found the store {} but no session file {}: the session was deleted or lost, so the store's device \
-                 cannot be used. To start over with a new device, stop verbatim and delete {} (then remove the old \
-                 device \"{}\" from the account in any Matrix client), and start again with the password set",
-                paths.store.display(),
-                paths.session.display(),
-                paths.store.display(),
-                config.matrix.device_name
-            );
-        }
-    }
-    let password = config.matrix.password.as_ref().with_context(|| {
-        format!(
-            "no saved session in {} and no password: set VERBATIM_PASSWORD (or `password` in [matrix]) for the first login",
-            paths.dir.display()
-        )
-    })?;
-    fs::write(
-        &paths.marker,
-        b"a first login is under way; if verbatim is not running, this store is half-created\n",
-    )
-    .with_context(|| format!("writing {}", paths.marker.display()))?;
-    let client = build_client(config, paths).await?;
-    let login = client
-        .matrix_auth()
-        .login_username(&config.matrix.user_id, password.expose())
-        .initial_device_display_name(&config.matrix.device_name)
-        .send()
-        .await;
-    let response = match login {
-        Ok(response) => response,
-        Err(e) => {
-            drop(client);
-            let _ = fs::remove_dir_all(&paths.store);
-            let _ = fs::remove_file(&paths.marker);
-            if e.client_api_error_kind() == Some(&ErrorKind::Forbidden) {
-                bail!(
-                    "the homeserver rejected the login of {}: wrong user_id or password",
-                    config.matrix.user_id
-                );
-            }
-            return Err(e).with_context(|| {
-                format!(
-                    "logging in as {} at {}",
-                    config.matrix.user_id, config.matrix.homeserver
-                )
-            });
-        }
-    };
-    let session = client
-        .matrix_auth()
-        .session()
-        .context("no session after login")?;
-    let saved = SavedSession {
-        homeserver: config.matrix.homeserver.clone(),
-        session,
-    };
-    write_atomically(&paths.session, &serde_json::to_vec_pretty(&saved)?)
-        .with_context(|| format!("saving the session to {}", paths.session.display()))?;
-    fs::remove_file(&paths.marker)
-        .with_context(|| format!("removing {}", paths.marker.display()))?;
-    tracing::info!(user = %response.user_id, device = %response.device_id, "logged in for the first time; session saved");
-    Ok(client)
-}
-
-/// Best-effort encryption setup after the first sync: import secrets with the recovery key if one is
-/// configured, and bootstrap cross-signing for this device if the account has none (using the password for
-/// the homeserver's interactive auth). Problems are warnings: the bot works without cross-signing, only
-/// clients that exclude unverified devices will not send it keys.
-pub async fn setup_encryption(client: &Client, config: &Config) {
-    let encryption = client.encryption();
-    encryption.wait_for_e2ee_initialization_tasks().await;
-    if let Some(key) = &config.matrix.recovery_key {
-        match encryption.recovery().recover(key.expose()).await {
-            Ok(()) => tracing::info!("imported secrets with the recovery key"),
-            Err(e) => tracing::warn!("the recovery key could not be used: {e}"),
-        }
-    }
-    if encryption
-        .cross_signing_status()
-        .await
-        .is_some_and(|s| s.is_complete())
-    {
-        tracing::debug!("cross-signing keys are available");
-        return;
-    }
-    match encryption.bootstrap_cross_signing_if_needed(None).await {
-        Ok(()) => tracing::info!("cross-signing is set up"),
-        Err(e) => {
-            let Some(uiaa) = e.as_uiaa_response() else {
-                tracing::warn!("cannot set up cross-signing: {e}");
-                return;
-            };
-            let Some(password) = &config.matrix.password else {
-                tracing::warn!(
-                    "cross-signing needs the account password: set VERBATIM_PASSWORD once (or supply a recovery key) so clients that exclude unverified devices talk to the bot"
-                );
-                return;
-            };
-            let identifier = uiaa::UserIdentifier::Matrix(uiaa::MatrixUserIdentifier::new(
-                config.matrix.user_id.clone(),
-            ));
-            let mut auth = uiaa::Password::new(identifier, password.expose().to_string());
-            auth.session = uiaa.session.clone();
-            match encryption
-                .bootstrap_cross_signing(Some(uiaa::AuthData::Password(auth)))
-                .await
-            {
-                Ok(()) => tracing::info!("cross-signing is set up"),
-                Err(e) => tracing::warn!(
-                    "cannot set up cross-signing ({e}); if the account already has cross-signing keys from another client, supply the recovery key (VERBATIM_RECOVERY_KEY)"
-                ),
-            }
-        }
-    }
 }

@@ -15,7 +15,8 @@ use matrix_sdk::ruma::uint;
 
 use super::backoff::Backoff;
 use super::journal::Pending;
-use super::{Bot, events, reply, rooms, session};
+use super::{Bot, crypto, events, reply, rooms, session};
+use crate::errors::brief;
 
 /// How long one `/sync` long-polls.
 const LONG_POLL: Duration = Duration::from_secs(30);
@@ -89,7 +90,8 @@ pub async fn run(
                     std::sync::atomic::Ordering::Relaxed,
                 );
                 if let Some(pending) = pending.take() {
-                    session::setup_encryption(&bot.client, &bot.config).await;
+                    crypto::setup_encryption(&bot.client, &bot.config()).await;
+                    crypto::log_identity(&bot.client).await;
                     tokio::spawn(rooms::join_configured(bot.clone()));
                     // Unfinished replies of the previous run go first, before anything newer in their rooms.
                     reply::resume(bot.clone(), pending).await;
@@ -102,7 +104,7 @@ pub async fn run(
             }
             Err(e) => {
                 if let Some(ErrorKind::UnknownToken(data)) = e.client_api_error_kind() {
-                    let paths = session::StatePaths::new(&bot.config.matrix.state_dir);
+                    let paths = session::StatePaths::new(&bot.config().matrix.state_dir);
                     bail!(
                         "the homeserver rejected the access token (soft logout: {}): the device was logged out or \
                          deleted. To log in again as a new device: stop verbatim, delete {} and {}, set the \
@@ -119,7 +121,8 @@ pub async fn run(
                 tracing::warn!(
                     attempt = backoff.attempts(),
                     retry_in_ms = delay.as_millis() as u64,
-                    "sync failed: {e}"
+                    "sync failed: {}",
+                    brief(&e)
                 );
                 tokio::select! {
                     biased;

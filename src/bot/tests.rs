@@ -82,7 +82,7 @@ async fn harness(extra_config: &str, rate_limited: usize) -> Harness {
         limiter: Mutex::new(super::limiter(&config)),
         user_id: ME.try_into().unwrap(),
         client,
-        config,
+        config: super::reload::Live::new(config),
         me,
         journal: Mutex::new(journal),
         stopping,
@@ -433,3 +433,4 @@ mod knowledge_copy;
 pub(super) use knowledge_copy::knowledge_copy;
 
 mod ops;
+mod sighup;

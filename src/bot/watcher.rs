@@ -1,5 +1,5 @@
-//! What starts a reload besides `!reload`: SIGHUP (the trigger given to [`super::run_with_reload`]) and
-//! changes of the knowledge files on disk.
+//! What starts a reload besides `!reload`: SIGHUP (the trigger given to [`super::run_with_reload`]; it also
+//! applies the configuration's live keys, [`super::reload::hangup`]) and changes of the knowledge files on disk.
 //!
 //! Files are watched with [`notify`] (inotify on Linux): a directory in `[knowledge] paths` recursively, a
 //! file through its parent directory (editors save by writing a new file and renaming it over the old one).
@@ -17,7 +17,7 @@ use notify::{RecursiveMode, Watcher};
 use tokio::sync::{Notify, mpsc};
 
 use super::Bot;
-use super::reload::reload;
+use super::reload::{hangup, reload};
 
 /// How long the files must be quiet after an event before they are looked at.
 pub const SETTLE: Duration = Duration::from_millis(500);
@@ -126,17 +126,28 @@ async fn settle(events: &mut mpsc::UnboundedReceiver<()>) {
     while let Ok(Some(())) = tokio::time::timeout(SETTLE, events.recv()).await {}
 }
 
-/// Reloads on `trigger` (SIGHUP) and, when `[knowledge] paths` is set, on file changes; until shutdown.
+/// Reloads on `trigger` (SIGHUP: the configuration's live keys too, [`hangup`]) and, when `[knowledge] paths`
+/// is set, on file changes; until shutdown. When SIGHUP changed the paths, the new ones are watched.
 pub async fn watch(bot: Arc<Bot>, trigger: Option<Arc<Notify>>) {
-    let paths = bot.config.knowledge_paths.clone();
+    loop {
+        let paths = bot.config().knowledge_paths.clone();
+        if !watch_paths(&bot, trigger.as_deref(), &paths).await {
+            return;
+        }
+        tracing::info!(paths = ?bot.config().knowledge_paths, "watching the new knowledge paths");
+    }
+}
+
+/// Watches `paths` until shutdown (false) or until SIGHUP changed `[knowledge] paths` (true).
+async fn watch_paths(bot: &Arc<Bot>, trigger: Option<&Notify>, paths: &[PathBuf]) -> bool {
     let watching = !paths.is_empty();
     let mut debouncer = Debouncer::new(if watching {
-        fingerprint(&paths)
+        fingerprint(paths)
     } else {
         Vec::new()
     });
     // The OS watcher, or None to poll; `_watcher` keeps it alive.
-    let (_watcher, mut events) = match watching.then(|| os_watcher(&paths)) {
+    let (_watcher, mut events) = match watching.then(|| os_watcher(paths)) {
         Some(Ok((w, rx))) => (Some(w), Some(rx)),
         Some(Err(e)) => {
             tracing::warn!(
@@ -152,7 +163,7 @@ pub async fn watch(bot: Arc<Bot>, trigger: Option<Arc<Notify>>) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let signalled = async {
-            match &trigger {
+            match trigger {
                 Some(t) => t.notified().await,
                 None => std::future::pending().await,
             }
@@ -164,26 +175,29 @@ pub async fn watch(bot: Arc<Bot>, trigger: Option<Arc<Notify>>) {
             }
         };
         tokio::select! {
-            _ = stopping.changed() => return,
+            _ = stopping.changed() => return false,
             () = signalled => {
-                reload(&bot, "SIGHUP").await;
+                hangup(bot).await;
+                if bot.config().knowledge_paths != paths {
+                    return !bot.is_stopping();
+                }
             }
             Some(()) = event => {
                 if let Some(rx) = events.as_mut() {
                     settle(rx).await;
                 }
-                if debouncer.settled(blocking_fingerprint(&paths).await) {
-                    reload(&bot, "the knowledge files changed").await;
+                if debouncer.settled(blocking_fingerprint(paths).await) {
+                    reload(bot, "the knowledge files changed").await;
                 }
             }
             _ = tick.tick(), if polling => {
-                if debouncer.poll(blocking_fingerprint(&paths).await) {
-                    reload(&bot, "the knowledge files changed").await;
+                if debouncer.poll(blocking_fingerprint(paths).await) {
+                    reload(bot, "the knowledge files changed").await;
                 }
             }
         }
         if bot.is_stopping() {
-            return;
+            return false;
         }
     }
 }

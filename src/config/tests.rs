@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use super::access::glob_match;
 use super::*;
 
 const MINIMAL: &str =
