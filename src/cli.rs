@@ -159,7 +159,9 @@ impl Thresholds {
         if let (Some(answer), Some(suggest)) = (self.answer_threshold, self.suggest_threshold)
             && suggest > answer
         {
-            bail!("--suggest-threshold ({suggest}) must not be above --answer-threshold ({answer})");
+            bail!(
+                "--suggest-threshold ({suggest}) must not be above --answer-threshold ({answer})"
+            );
         }
         Ok(MatcherConfig {
             answer_threshold: self.answer_threshold,

@@ -21,9 +21,9 @@
 
 pub mod answer;
 pub mod bench;
-pub mod calibrate;
 #[cfg(feature = "bot")]
 pub mod bot;
+pub mod calibrate;
 pub mod config;
 pub mod curation;
 pub mod diagnostic;

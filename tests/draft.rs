@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use verbatim::answer::Engine;
+use verbatim::answer::Outcome;
 use verbatim::draft::{Draft, DraftOptions, draft, writer};
 use verbatim::knowledge::{Voice, builtin, check, load};
-use verbatim::matcher::{MatcherConfig, Outcome};
+use verbatim::matcher::MatcherConfig;
 
 const SHIPPED: &str =
     "knowledge/sources/shandong-deputies-discuss-boosting-manufacturing-strength.txt";
@@ -152,8 +153,7 @@ fn shipped_report_draft_scores_at_least_85_percent_in_scope_unedited() {
         }
         total += 1;
         let text = reply
-            .quoted
-            .as_ref()
+            .quoted()
             .map(|q| fold(&format!("{} {}", q.quote, q.source)))
             .unwrap_or_default();
         let ok = reply.outcome == Outcome::Answer

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use verbatim::answer::Engine;
-use verbatim::matcher::{MatcherConfig, Outcome};
+use verbatim::answer::{Engine, Outcome};
+use verbatim::matcher::MatcherConfig;
 
 fn engine() -> Engine {
     let (engine, _) = Engine::load(
@@ -42,8 +42,8 @@ fn answer_plain_keeps_the_text_but_defuses_room_pings() {
 fn suggestions_are_escaped_too() {
     // The same knowledge, with an answer threshold no question reaches: everything close is a suggestion.
     let config = MatcherConfig {
-        answer_threshold: 0.999,
-        suggest_threshold: 0.1,
+        answer_threshold: Some(0.999),
+        suggest_threshold: Some(0.01),
         ..MatcherConfig::default()
     };
     let engine = Engine::new(engine().knowledge().clone(), config);

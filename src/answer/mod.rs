@@ -157,7 +157,9 @@ impl Engine {
         // An overview question made only of frame words ("which individuals are quoted?") is not a question
         // about one passage, however well a phrasing of frame words fits it.
         let overview_first = intent.is_some_and(|(kind, score)| {
-            !kind.is_small_talk() && score >= overview::SURE_SMALL_TALK && inspection.query.content == 0
+            !kind.is_small_talk()
+                && score >= overview::SURE_SMALL_TALK
+                && inspection.query.content == 0
         });
         if let (Found::Answer, Some(doc), false) = (found.outcome, found.doc, overview_first) {
             reply.outcome = Outcome::Answer;
@@ -208,13 +210,14 @@ impl Engine {
         if sources.is_empty() && kind != Intent::Speakers {
             return false;
         }
-        let entries = |pick: &dyn Fn(&overview::SourceOverview) -> Vec<Option<usize>>| -> Vec<usize> {
-            sources
-                .iter()
-                .flat_map(|&s| pick(&self.overview.sources[s]))
-                .flatten()
-                .collect()
-        };
+        let entries =
+            |pick: &dyn Fn(&overview::SourceOverview) -> Vec<Option<usize>>| -> Vec<usize> {
+                sources
+                    .iter()
+                    .flat_map(|&s| pick(&self.overview.sources[s]))
+                    .flatten()
+                    .collect()
+            };
         let chosen = match kind {
             Intent::About => entries(&|s| vec![s.headline, s.lead]),
             Intent::Date => entries(&|s| vec![s.date]),
@@ -227,7 +230,11 @@ impl Engine {
                 let lines: Vec<String> = sources
                     .iter()
                     .map(|&s| &self.knowledge.sources[s])
-                    .filter_map(|s| s.publisher.as_ref().map(|p| format!("\"{}\": {p}", s.title)))
+                    .filter_map(|s| {
+                        s.publisher
+                            .as_ref()
+                            .map(|p| format!("\"{}\": {p}", s.title))
+                    })
                     .collect();
                 if lines.is_empty() {
                     return false;
@@ -274,8 +281,14 @@ impl Engine {
                     Some(capacity) => format!("{}, {capacity}", capitalize(&speaker.name)),
                     None => capitalize(&speaker.name),
                 };
-                let held: Vec<String> = words(&fold(&line), usize::MAX).iter().map(|w| stem(w)).collect();
-                if asked.iter().any(|forms| forms.iter().any(|f| held.contains(f))) {
+                let held: Vec<String> = words(&fold(&line), usize::MAX)
+                    .iter()
+                    .map(|w| stem(w))
+                    .collect();
+                if asked
+                    .iter()
+                    .any(|forms| forms.iter().any(|f| held.contains(f)))
+                {
                     matching.push(line.clone());
                 }
                 all.push(line);
@@ -284,7 +297,15 @@ impl Engine {
             titles.push(format!("\"{}\", {}", s.title, s.date));
         }
         let lines = if matching.is_empty() { all } else { matching };
-        (!lines.is_empty()).then(|| (lines, format!("Speakers as the report introduces them — {}", titles.join("; "))))
+        (!lines.is_empty()).then(|| {
+            (
+                lines,
+                format!(
+                    "Speakers as the report introduces them — {}",
+                    titles.join("; ")
+                ),
+            )
+        })
     }
 
     /// The best-scoring entries for a question, best first, as `(entry id, best phrasing, score)`.

@@ -207,7 +207,12 @@ impl Overview {
                     .iter()
                     .enumerate()
                     .filter(|(_, e)| e.source == index)
-                    .map(|(i, e)| (text.find(&fold_for_quote(&e.quote)).unwrap_or(usize::MAX), i))
+                    .map(|(i, e)| {
+                        (
+                            text.find(&fold_for_quote(&e.quote)).unwrap_or(usize::MAX),
+                            i,
+                        )
+                    })
                     .collect();
                 entries.sort();
                 let quote = |i: usize| fold_for_quote(&knowledge.entries[i].quote);
@@ -257,8 +262,12 @@ pub fn small_talk(intent: Intent, help: &str) -> String {
         Intent::Thanks => "You're welcome!",
         Intent::Farewell => "Goodbye!",
         Intent::Wellbeing => "I'm well, thank you.",
-        Intent::Identity => "I'm verbatim, a bot that answers with exact quotes from the reports I hold.",
-        Intent::Task => "I can't do that: I only answer questions about my reports, with exact quotes.",
+        Intent::Identity => {
+            "I'm verbatim, a bot that answers with exact quotes from the reports I hold."
+        }
+        Intent::Task => {
+            "I can't do that: I only answer questions about my reports, with exact quotes."
+        }
         _ => "I answer questions about my reports with exact quotes and their sources.",
     };
     format!("{first} Ask me about my reports, or send {help} to see what I can answer.")
@@ -282,7 +291,11 @@ mod tests {
         ] {
             assert_eq!(intents.recognize(q).map(|i| i.0), Some(want), "{q}");
         }
-        for q in ["Who is the mayor of Riverton?", "How much did the bridge cost?", "coal"] {
+        for q in [
+            "Who is the mayor of Riverton?",
+            "How much did the bridge cost?",
+            "coal",
+        ] {
             assert_eq!(intents.recognize(q), None, "{q}");
         }
     }

@@ -288,11 +288,7 @@ async fn a_thread_question_is_answered_in_the_thread() {
 
 #[tokio::test]
 async fn html_and_room_pings_in_a_question_are_defused() {
-    let h = harness(
-        "[matching]\nanswer_threshold = 0.99\nsuggest_threshold = 0.2\n",
-        0,
-    )
-    .await;
+    let h = harness("", 0).await;
     let sent = h
         .deliver(
             &[],
@@ -311,16 +307,13 @@ async fn html_and_room_pings_in_a_question_are_defused() {
 
 #[tokio::test]
 async fn suggest_offers_did_you_mean_and_none_points_at_help() {
-    let h = harness(
-        "[matching]\nanswer_threshold = 0.99\nsuggest_threshold = 0.2\n",
-        0,
-    )
-    .await;
+    let h = harness("", 0).await;
     let sent = h
         .deliver(
             &[],
             vec![
-                plain("$close", "Zhou"),
+                // In most passages: a tie, so "did you mean".
+                plain("$close", "Shandong"),
                 plain("$far", "How do I bake sourdough bread?"),
             ],
         )

@@ -17,7 +17,8 @@ pub mod logistic;
 pub mod questions;
 
 use crate::answer::Engine;
-use crate::matcher::decide::{Features, Model};
+use crate::knowledge::calibration::rounded;
+use crate::matcher::decide::{Features, Model, answers};
 use crate::matcher::{Calibration, TermWeights};
 use questions::{Accuracy, Kind, Labeled, judge};
 
@@ -56,7 +57,7 @@ pub struct Report {
 /// One question prepared under one weighting: its features and whether each decision would be right.
 struct Sample {
     kind: Kind,
-    features: [f64; 10],
+    features: Features,
     /// Whether answering would be right.
     answer_right: bool,
     /// Whether not answering would be right.
@@ -115,12 +116,13 @@ pub fn calibrate(engine: &mut Engine, set: &[Labeled], options: Options) -> Repo
     });
     let all = samples(engine, set, &folds);
     let (model, threshold) = fit(&all.iter().collect::<Vec<_>>(), lambda);
-    let calibration = Calibration {
+    // As the calibration file writes it, so that the figures below are those of the file.
+    let calibration = rounded(&Calibration {
         weights,
         model,
         answer_threshold: threshold,
         suggest_threshold: threshold / 4.0,
-    };
+    });
     engine.set_calibration(calibration.clone());
     let fitted_on_all = evaluate(engine, set);
     engine.set_calibration(original);
@@ -169,7 +171,7 @@ fn samples(engine: &Engine, set: &[Labeled], folds: &[usize]) -> Vec<Sample> {
             let features: Features = prepared.inspection.features;
             Sample {
                 kind: item.kind,
-                features: features.values(),
+                features,
                 answer_right: judge(item, &engine.finish(&prepared, true)),
                 silent_right: judge(item, &engine.finish(&prepared, false)),
                 fold,
@@ -196,14 +198,14 @@ fn confidence(model: &Model, s: &Sample) -> f64 {
         + model
             .coefficients
             .iter()
-            .zip(s.features)
+            .zip(s.features.values())
             .map(|(c, x)| c * x)
             .sum::<f64>();
     logistic::sigmoid(z)
 }
 
 fn right(s: &Sample, model: &Model, threshold: f64) -> bool {
-    if confidence(model, s) >= threshold {
+    if answers(&s.features, confidence(model, s), threshold) {
         s.answer_right
     } else {
         s.silent_right
@@ -212,8 +214,11 @@ fn right(s: &Sample, model: &Model, threshold: f64) -> bool {
 
 /// A model fitted on `train` and the answer threshold that maximizes its objective there.
 fn fit(train: &[&Sample], lambda: f64) -> (Model, f64) {
-    let xs: Vec<Vec<f64>> = train.iter().map(|s| s.features.to_vec()).collect();
-    let ys: Vec<bool> = train.iter().map(|s| s.answer_right && !s.silent_right).collect();
+    let xs: Vec<Vec<f64>> = train.iter().map(|s| s.features.values().to_vec()).collect();
+    let ys: Vec<bool> = train
+        .iter()
+        .map(|s| s.answer_right && !s.silent_right)
+        .collect();
     let (intercept, w) = logistic::fit(&xs, &ys, lambda);
     let mut coefficients = [0.0; 10];
     coefficients.copy_from_slice(&w);

@@ -79,7 +79,11 @@ pub fn read(path: &Path, text: &str) -> Result<Vec<Labeled>, Vec<Diagnostic>> {
             ),
         }
     }
-    if errors.is_empty() { Ok(set) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Folds text as `score.py` does: lower case, typographic quotes made plain, runs of white space one space.
@@ -143,7 +147,9 @@ impl Accuracy {
     /// in-scope accuracy. Wrongly answering what the knowledge does not say is worse than not answering.
     pub fn objective(&self) -> f64 {
         let short = |kind, floor: f64| (floor - self.percent(kind)).max(0.0);
-        self.percent(Kind::In) - 3.0 * short(Kind::Out, OUT_FLOOR) - 3.0 * short(Kind::Near, NEAR_FLOOR)
+        self.percent(Kind::In)
+            - 3.0 * short(Kind::Out, OUT_FLOOR)
+            - 3.0 * short(Kind::Near, NEAR_FLOOR)
     }
 
     /// `in=P% out=P% near=P%`, as `score.py` prints it.

@@ -17,7 +17,12 @@ use super::{KnowledgeArgs, print_diagnostics};
 pub struct CalibrateArgs {
     /// Labeled questions, one JSON object per line: {"q": ..., "kind": "in|out|near", "expect": [...]}
     /// (the format of the project's score.py). Repeat for more files.
-    #[arg(long = "questions", short = 'q', value_name = "FILE.jsonl", required = true)]
+    #[arg(
+        long = "questions",
+        short = 'q',
+        value_name = "FILE.jsonl",
+        required = true
+    )]
     questions: Vec<PathBuf>,
     #[command(flatten)]
     knowledge: KnowledgeArgs,

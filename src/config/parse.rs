@@ -132,7 +132,8 @@ impl Config {
         let defaults = MatcherConfig::default();
         let given = (m.answer_threshold.is_some(), m.suggest_threshold.is_some());
         let (answer, _) = c.score(m.answer_threshold, "matching.answer_threshold", 1.0);
-        let (suggest, suggest_span) = c.score(m.suggest_threshold, "matching.suggest_threshold", 0.0);
+        let (suggest, suggest_span) =
+            c.score(m.suggest_threshold, "matching.suggest_threshold", 0.0);
         let (answer, suggest) = (given.0.then_some(answer), given.1.then_some(suggest));
         if let (Some(answer), Some(suggest)) = (answer, suggest)
             && suggest > answer

@@ -211,7 +211,7 @@ mod tests {
             "allowed_inviters = []  # default",
             "per_user_burst = 3",
             "per_room_burst = 50  # default",
-            "answer_threshold = 0.62  # default",
+            "# answer_threshold: not set",
             "# listen: not set",
         ] {
             assert!(

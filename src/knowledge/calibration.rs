@@ -83,7 +83,15 @@ pub fn read(path: &Path, text: &str) -> Result<Calibration, Vec<Diagnostic>> {
         } else {
             "see the calibration file's keys in the README (Calibrating the decision)"
         };
-        vec![Diagnostic::error(path, text, offset, format!("calibration: {}", e.message().trim())).with_hint(hint)]
+        vec![
+            Diagnostic::error(
+                path,
+                text,
+                offset,
+                format!("calibration: {}", e.message().trim()),
+            )
+            .with_hint(hint),
+        ]
     })?;
     let mut errors = Vec::new();
     let number = |errors: &mut Vec<Diagnostic>,
@@ -112,8 +120,18 @@ pub fn read(path: &Path, text: &str) -> Result<Calibration, Vec<Diagnostic>> {
         common: number(&mut errors, &w.common, "weights.common", 0.0..=1.0),
     };
     let d = raw.decision.get_ref();
-    let answer = number(&mut errors, &d.answer_threshold, "decision.answer_threshold", 0.0..=1.0);
-    let suggest = number(&mut errors, &d.suggest_threshold, "decision.suggest_threshold", 0.0..=1.0);
+    let answer = number(
+        &mut errors,
+        &d.answer_threshold,
+        "decision.answer_threshold",
+        0.0..=1.0,
+    );
+    let suggest = number(
+        &mut errors,
+        &d.suggest_threshold,
+        "decision.suggest_threshold",
+        0.0..=1.0,
+    );
     let intercept = number(&mut errors, &d.intercept, "decision.intercept", -1e3..=1e3);
     let mut coefficients = [0.0; FEATURE_NAMES.len()];
     for (name, value) in d.coefficients.get_ref() {
@@ -121,16 +139,28 @@ pub fn read(path: &Path, text: &str) -> Result<Calibration, Vec<Diagnostic>> {
         match FEATURE_NAMES.iter().position(|f| f == name) {
             Some(i) => coefficients[i] = number(&mut errors, value, &key, -1e3..=1e3),
             None => errors.push(
-                Diagnostic::error(path, text, value.span().start, format!("calibration: unknown feature `{name}`"))
-                    .with_hint(format!("the features are: {}", FEATURE_NAMES.join(", "))),
+                Diagnostic::error(
+                    path,
+                    text,
+                    value.span().start,
+                    format!("calibration: unknown feature `{name}`"),
+                )
+                .with_hint(format!("the features are: {}", FEATURE_NAMES.join(", "))),
             ),
         }
     }
     for name in FEATURE_NAMES {
         if !d.coefficients.get_ref().contains_key(name) {
             errors.push(
-                Diagnostic::error(path, text, d.coefficients.span().start, format!("calibration: missing coefficient `{name}`"))
-                    .with_hint(format!("add `{name} = 0.0` (or run `verbatim calibrate` again)")),
+                Diagnostic::error(
+                    path,
+                    text,
+                    d.coefficients.span().start,
+                    format!("calibration: missing coefficient `{name}`"),
+                )
+                .with_hint(format!(
+                    "add `{name} = 0.0` (or run `verbatim calibrate` again)"
+                )),
             );
         }
     }
@@ -192,6 +222,35 @@ fn round(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
 }
 
+/// `calibration` with every number as [`write`] writes it, so that what is written reads back equal.
+///
+/// ```
+/// use verbatim::knowledge::calibration::{read, rounded, write};
+/// let mut c = verbatim::matcher::Calibration::default();
+/// c.answer_threshold = 0.123456789;
+/// let r = rounded(&c);
+/// assert_eq!(r.answer_threshold, 0.1235);
+/// assert_eq!(read("c.toml".as_ref(), &write(&r, "")).unwrap(), r);
+/// ```
+pub fn rounded(calibration: &Calibration) -> Calibration {
+    let mut c = calibration.clone();
+    for x in [
+        &mut c.weights.unknown,
+        &mut c.weights.frame,
+        &mut c.weights.chat,
+        &mut c.weights.common,
+        &mut c.answer_threshold,
+        &mut c.suggest_threshold,
+        &mut c.model.intercept,
+    ]
+    .into_iter()
+    .chain(c.model.coefficients.iter_mut())
+    {
+        *x = round(*x);
+    }
+    c
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,10 +263,22 @@ mod tests {
         let errors = read(Path::new("k/calibration.toml"), &text).unwrap_err();
         let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         assert_eq!(errors.len(), 3, "{messages:#?}");
-        assert!(messages[0].starts_with("k/calibration.toml:6:"), "{}", messages[0]);
+        assert!(
+            messages[0].starts_with("k/calibration.toml:6:"),
+            "{}",
+            messages[0]
+        );
         assert!(messages[0].contains("`weights.frame` is 2"));
-        assert!(messages.iter().any(|m| m.contains("unknown feature `fitt`")));
-        assert!(messages.iter().any(|m| m.contains("missing coefficient `fit`")));
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("unknown feature `fitt`"))
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("missing coefficient `fit`"))
+        );
     }
 
     #[test]
@@ -215,7 +286,11 @@ mod tests {
         let text = write(&Calibration::default(), "test").replace("chat = 0.5", "chat = half");
         let errors = read(Path::new("calibration.toml"), &text).unwrap_err();
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].to_string().starts_with("calibration.toml:7:"), "{}", errors[0]);
+        assert!(
+            errors[0].to_string().starts_with("calibration.toml:7:"),
+            "{}",
+            errors[0]
+        );
     }
 
     #[test]

@@ -207,14 +207,20 @@ pub fn collisions(loaded: &Loaded, matcher: &Matcher) -> Vec<Diagnostic> {
                 _ if read.content == 0 => (
                     format!(
                         "entry `{}`: phrasing \"{phrasing}\" is made only of frame words (how a question is asked, not what about): it scores {:.2}, but the decision's confidence {:.2} is below the answer threshold {:.2}",
-                        entry.id, result.score, result.confidence, config.answer_at()
+                        entry.id,
+                        result.score,
+                        result.confidence,
+                        config.answer_at()
                     ),
                     "add a word of the passage's content; questions about the report as a whole (\"what is this report about?\", \"who is quoted?\") are answered by verbatim's overview answers without a phrasing",
                 ),
                 _ => (
                     format!(
                         "entry `{}`: phrasing \"{phrasing}\" scores {:.2}, and the decision's confidence {:.2} is below the answer threshold {:.2}",
-                        entry.id, result.score, result.confidence, config.answer_at()
+                        entry.id,
+                        result.score,
+                        result.confidence,
+                        config.answer_at()
                     ),
                     "make the phrasing more specific to this entry's quote (see `verbatim ask --explain` for how each word is read)",
                 ),

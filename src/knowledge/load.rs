@@ -153,16 +153,26 @@ pub fn load_on(
     let (calibrations, files): (Vec<&KnowledgeFile>, Vec<&KnowledgeFile>) =
         files.iter().partition(|f| is_calibration_file(&f.path));
     let mut registry = register::Registry::new(read_source);
-    in_parallel(&files, threads, |f| reader::read_file(f), |i, items| {
-        registry.file(files[i], items)
-    });
+    in_parallel(
+        &files,
+        threads,
+        |f| reader::read_file(f),
+        |i, items| registry.file(files[i], items),
+    );
     let mut loaded = registry.loaded;
     for (n, file) in calibrations.iter().enumerate() {
         if n > 0 {
             let first = calibrations[0].path.display();
             loaded.diagnostics.push(
-                Diagnostic::error(&file.path, &file.text, 0, format!("a second calibration file (the first is {first})"))
-                    .with_hint("one knowledge base has one calibration: keep the one fitted on all of it"),
+                Diagnostic::error(
+                    &file.path,
+                    &file.text,
+                    0,
+                    format!("a second calibration file (the first is {first})"),
+                )
+                .with_hint(
+                    "one knowledge base has one calibration: keep the one fitted on all of it",
+                ),
             );
             continue;
         }

@@ -160,6 +160,7 @@ impl Knowledge {
             context,
             person,
             passage: Some(passage_key(&entry.quote)),
+            speaker: entry.speaker.map(|s| s as u64),
         }
     }
 
@@ -231,6 +232,10 @@ impl DocumentText for EntryText<'_> {
 
     fn passage(&self) -> Option<u64> {
         Some(passage_key(&self.entry.quote))
+    }
+
+    fn speaker(&self) -> Option<u64> {
+        self.entry.speaker.map(|s| s as u64)
     }
 }
 

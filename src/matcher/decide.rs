@@ -9,6 +9,7 @@
 //! [`Calibration::answer_threshold`], and offered as "did you mean" at or above
 //! [`Calibration::suggest_threshold`].
 
+use super::index::NO_SPEAKER;
 use super::question::{Query, TermWeights};
 use super::score::Scored;
 
@@ -22,8 +23,11 @@ pub struct Features {
     pub coverage: f64,
     /// Its phrasing fit.
     pub fit: f64,
-    /// How far it leads the best candidate with another passage (1 when there is none).
+    /// How far it leads the best candidate with another passage (its score when there is none).
     pub margin: f64,
+    /// How far it leads the best candidate with another passage of another speaker (or of no speaker): a
+    /// rival. Not a feature of the model: a tie with a rival is never answered (see [`answers`]).
+    pub rival_margin: f64,
     /// Share of the question's weight in words the knowledge does not have.
     pub unknown_share: f64,
     /// How informative the most informative unknown word is (0 when none).
@@ -53,8 +57,9 @@ pub const FEATURE_NAMES: [&str; 10] = [
 ];
 
 impl Features {
-    /// The features of the best candidate `ranked[0]` for `query` (`ranked` best first).
-    pub fn of(query: &Query, ranked: &[Scored], passage: impl Fn(usize) -> u32) -> Features {
+    /// The features of the best candidate `ranked[0]` for `query` (`ranked` best first); `of` gives each
+    /// document's passage and speaker ids ([`NO_SPEAKER`] for none).
+    pub fn of(query: &Query, ranked: &[Scored], of: impl Fn(usize) -> (u32, u32)) -> Features {
         let Some(best) = ranked.first() else {
             return Features {
                 unknown_share: 1.0,
@@ -65,18 +70,21 @@ impl Features {
                 ..Features::default()
             };
         };
-        let own = passage(best.doc);
-        let runner_up = ranked
-            .iter()
-            .skip(1)
-            .find(|s| passage(s.doc) != own)
-            .map_or(0.0, |s| s.score);
+        let (passage, speaker) = of(best.doc);
+        let other = |s: &&Scored| of(s.doc).0 != passage;
+        let rival = |s: &&Scored| {
+            let (p, sp) = of(s.doc);
+            p != passage && (sp != speaker || sp == NO_SPEAKER)
+        };
+        let runner_up = ranked.iter().skip(1).find(other).map_or(0.0, |s| s.score);
+        let rival_up = ranked.iter().skip(1).find(rival).map_or(0.0, |s| s.score);
         let total = query.total();
         Features {
             score: best.score,
             coverage: best.coverage,
             fit: best.fit,
             margin: (best.score - runner_up).clamp(0.0, 1.0),
+            rival_margin: (best.score - rival_up).clamp(0.0, 1.0),
             unknown_share: if total > 0.0 {
                 query.unknown() / total
             } else {
@@ -105,6 +113,32 @@ impl Features {
             self.intent_missed,
         ]
     }
+}
+
+/// A coverage and a phrasing fit this high mean the question is a phrasing of the document, word for word.
+pub const EXACT: f64 = 0.999_999;
+/// A best candidate that leads the best rival (another passage, of another speaker) by less than this is tied
+/// with it.
+pub const TIE_MARGIN: f64 = 0.04;
+
+/// Whether the decision answers with the best candidate: always when the question is one of its phrasings word
+/// for word (a curator's explicit answer, even a phrasing made of frame words only such as "What is the topic
+/// of this story?"); never when another passage is as good (a tie is not a confident answer: "Shandong" alone,
+/// or "what else did he suggest?" with two speakers who suggested); else when the confidence reaches the
+/// threshold.
+///
+/// ```
+/// use verbatim::matcher::decide::{answers, Features};
+/// let clear = Features { score: 0.8, margin: 0.3, rival_margin: 0.3, ..Features::default() };
+/// assert!(answers(&clear, 0.9, 0.7) && !answers(&clear, 0.6, 0.7));
+/// let tied = Features { margin: 0.01, rival_margin: 0.01, ..clear };
+/// assert!(!answers(&tied, 0.9, 0.7));
+/// let exact = Features { coverage: 1.0, fit: 1.0, margin: 0.0, ..clear };
+/// assert!(answers(&exact, 0.1, 0.7));
+/// ```
+pub fn answers(features: &Features, confidence: f64, threshold: f64) -> bool {
+    let exact = features.coverage >= EXACT && features.fit >= EXACT;
+    exact || (features.rival_margin >= TIE_MARGIN && confidence >= threshold)
 }
 
 /// A logistic model: `confidence = 1 / (1 + exp(-(intercept + Σ coefficient × feature)))`.
@@ -201,9 +235,19 @@ mod tests {
         let query = Query::default();
         let ranked = [scored(0, 0.92), scored(1, 0.92), scored(2, 0.5)];
         // Documents 0 and 1 quote the same passage: no tie.
-        let same = Features::of(&query, &ranked, |d| if d < 2 { 7 } else { 9 });
+        let same = Features::of(&query, &ranked, |d| (if d < 2 { 7 } else { 9 }, NO_SPEAKER));
         assert!((same.margin - 0.42).abs() < 1e-9, "{same:?}");
-        let other = Features::of(&query, &ranked, |d| d as u32);
-        assert!(other.margin.abs() < 1e-9, "{other:?}");
+        let other = Features::of(&query, &ranked, |d| (d as u32, NO_SPEAKER));
+        assert!(
+            other.margin.abs() < 1e-9 && other.rival_margin.abs() < 1e-9,
+            "{other:?}"
+        );
+        // Two passages of one speaker: tied, but no rivals.
+        let one_speaker = Features::of(&query, &ranked, |d| (d as u32, if d < 2 { 1 } else { 2 }));
+        assert!(one_speaker.margin.abs() < 1e-9, "{one_speaker:?}");
+        assert!(
+            (one_speaker.rival_margin - 0.42).abs() < 1e-9,
+            "{one_speaker:?}"
+        );
     }
 }

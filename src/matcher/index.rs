@@ -17,7 +17,7 @@ use super::DocumentText;
 pub use super::deletions::max_edits;
 use super::deletions::{deletion_hashes, sort_keys};
 use super::lexicon::{Lexicon, TYPE_TERMS};
-use super::normalize::{fold_into, for_each_word, stem, words};
+use super::normalize::{fold_into, for_each_word, stem};
 use super::wordmap::WordMap;
 
 /// An interned term (a stem).
@@ -46,6 +46,8 @@ pub struct DocTerms {
     pub person: bool,
     /// Which passage it answers with: documents with the same passage give the same answer.
     pub passage: u32,
+    /// Whose words it quotes ([`NO_SPEAKER`] for no one's).
+    pub speaker: u32,
 }
 
 /// Interned vocabulary, postings and typo index.
@@ -64,6 +66,8 @@ pub struct Index {
     posting_starts: Vec<u32>,
     /// Surface words (folded, unstemmed) and the term each stems to.
     surfaces: Vec<(Box<str>, TermId)>,
+    /// Indices into `surfaces`, in the order of the words (for words that begin alike).
+    sorted_surfaces: Vec<u32>,
     /// `(variant hash << 32) | surface id`, sorted.
     deletions: Vec<u64>,
     /// Per-document places in the arena.
@@ -73,6 +77,9 @@ pub struct Index {
     /// Phrasing boundaries into `arena` (each document's run ends with its last phrasing's end).
     phrasing_bounds: Vec<u32>,
 }
+
+/// The speaker of a document that quotes no one.
+pub const NO_SPEAKER: u32 = u32::MAX;
 
 /// The surface id that marks a stop word in [`Builder::surface_ids`].
 const STOP: u32 = u32::MAX;
@@ -85,6 +92,8 @@ struct Builder {
     deletions: Vec<u64>,
     /// Passage keys seen so far -> passage id.
     passages: HashMap<u64, u32>,
+    /// Speaker keys seen so far -> speaker id.
+    speakers: HashMap<u64, u32>,
 }
 
 impl Index {
@@ -98,7 +107,10 @@ impl Index {
     /// assert_eq!(index.postings(coal), [0]);
     /// assert_eq!(index.phrasings(0).next().unwrap(), [coal, index.term("mine").unwrap()]);
     /// ```
-    pub fn build<D: DocumentText>(documents: impl IntoIterator<Item = D>, lexicon: &Lexicon) -> Index {
+    pub fn build<D: DocumentText>(
+        documents: impl IntoIterator<Item = D>,
+        lexicon: &Lexicon,
+    ) -> Index {
         let mut index = Index::default();
         let mut builder = Builder::default();
         let mut scratch: Vec<TermId> = Vec::new();
@@ -113,29 +125,39 @@ impl Index {
                     next
                 }
             };
+            let next_speaker = builder.speakers.len() as u32;
+            let speaker = doc.speaker().map_or(NO_SPEAKER, |key| {
+                *builder.speakers.entry(key).or_insert(next_speaker)
+            });
             let mut terms = DocTerms {
                 person: doc.person(),
                 passage,
+                speaker,
                 ..DocTerms::default()
             };
             // Context terms first, flagged, then the phrasings' terms; sorted and deduplicated below.
             scratch.clear();
             for context in doc.context() {
                 fold_into(&mut folded, context);
-                let digits = context.chars().any(|c| c.is_ascii_digit());
-                terms.has_number |= digits;
-                let maybe_date = digits || ["year", "month", "week", "day"].iter().any(|w| folded.contains(w));
-                terms.has_date |= maybe_date && has_date(&words(&folded, usize::MAX));
+                terms.has_number |= context.bytes().any(|c| c.is_ascii_digit());
+                let mut kinds = Kinds::default();
                 for_each_word(&folded, usize::MAX, |w| {
+                    kinds.word(w);
                     scratch.extend(
                         index
                             .add_word(&mut builder, lexicon, w)
                             .map(|t| t | CONTEXT_BIT),
                     );
                 });
+                terms.has_number |= kinds.number;
+                terms.has_date |= kinds.date;
             }
             // The kinds of thing the document holds, as terms a type word of a question can match.
-            for (kind, holds) in TYPE_TERMS.iter().zip([terms.has_date, terms.has_number, terms.person]) {
+            for (kind, holds) in
+                TYPE_TERMS
+                    .iter()
+                    .zip([terms.has_date, terms.has_number, terms.person])
+            {
                 if holds {
                     scratch.push(index.intern(kind.to_string()) | CONTEXT_BIT);
                 }
@@ -183,6 +205,13 @@ impl Index {
         sort_keys(&mut builder.deletions);
         builder.deletions.dedup();
         index.deletions = builder.deletions;
+        let mut sorted: Vec<u32> = (0..index.surfaces.len() as u32).collect();
+        sorted.sort_unstable_by(|&a, &b| {
+            index.surfaces[a as usize]
+                .0
+                .cmp(&index.surfaces[b as usize].0)
+        });
+        index.sorted_surfaces = sorted;
         index.arena.shrink_to_fit();
         index
     }
@@ -261,7 +290,11 @@ impl Index {
     /// The weight of term `t` in a phrasing: its idf, times `frame` for a frame word.
     pub fn phrasing_weight(&self, t: TermId, frame: f64) -> f64 {
         let idf = self.idf[t as usize];
-        if self.frame[t as usize] { idf * frame } else { idf }
+        if self.frame[t as usize] {
+            idf * frame
+        } else {
+            idf
+        }
     }
 
     /// Number of distinct terms.
@@ -296,6 +329,46 @@ impl Index {
         bounds
             .windows(2)
             .map(|w| &self.arena[w[0] as usize..w[1] as usize])
+    }
+
+    /// A vocabulary word that the folded word `word` is another form of ("delivery" of "delivered", "greener"
+    /// of "green"): the one sharing the longest beginning, of at least 5 letters, when neither word goes on for
+    /// more than 3 letters after it; the similarity is the shared share of the longer word.
+    ///
+    /// ```
+    /// use verbatim::matcher::{Document, index::Index};
+    /// let doc = Document { phrasings: vec!["delivered green boats".into()], ..Default::default() };
+    /// let index = Index::build(&[doc], &Default::default());
+    /// assert_eq!(index.related("delivery").map(|r| r.0), index.term("deliv"));
+    /// assert_eq!(index.related("greener").map(|r| r.0), index.term("green"));
+    /// assert_eq!(index.related("boat"), None); // too short to tell
+    /// ```
+    pub fn related(&self, word: &str) -> Option<(TermId, f64)> {
+        let len = word.chars().count();
+        if len < 5 {
+            return None;
+        }
+        let at = self
+            .sorted_surfaces
+            .partition_point(|&s| &*self.surfaces[s as usize].0 < word);
+        let lo = at.saturating_sub(8);
+        let hi = (at + 8).min(self.sorted_surfaces.len());
+        let mut best: Option<(usize, TermId, f64)> = None;
+        for &s in &self.sorted_surfaces[lo..hi] {
+            let (surface, term) = &self.surfaces[s as usize];
+            let common = word
+                .chars()
+                .zip(surface.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let other = surface.chars().count();
+            // Endings of at most three letters ("-ed", "-er", "-ies"), not another word ("produce", "production").
+            let close = len - common <= 3 && other - common <= 3;
+            if common >= 5 && close && best.is_none_or(|b| common > b.0) {
+                best = Some((common, *term, common as f64 / len.max(other) as f64));
+            }
+        }
+        best.map(|(_, term, similarity)| (term, similarity))
     }
 
     /// Vocabulary terms that the folded word `word` may be a typo of, with the edit distance, closest first
@@ -340,24 +413,76 @@ impl Index {
     }
 }
 
-/// Whether a text's folded words hold a date: a four-digit year from 1900 to 2099, a month name next to a
-/// number, a weekday, or a time relative to the report ("last year", "yesterday").
-fn has_date(ws: &[String]) -> bool {
-    use super::normalize::MONTHS;
-    const DAYS: [&str; 10] = [
-        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today",
-        "tomorrow",
-    ];
-    let numeric = |w: &String| w.chars().all(|c| c.is_ascii_digit());
-    ws.iter().any(|w| {
-        (w.len() == 4 && numeric(w) && (w.starts_with("19") || w.starts_with("20")))
-            || DAYS.contains(&w.as_str())
-    }) || ws.windows(2).any(|p| {
-        (MONTHS.contains(&p[0].as_str()) && numeric(&p[1]))
-            || (numeric(&p[0]) && MONTHS.contains(&p[1].as_str()))
-            || (matches!(p[0].as_str(), "last" | "next" | "this" | "past")
-                && matches!(p[1].as_str(), "year" | "month" | "week"))
-    })
+/// What kinds of thing a text holds, read a word at a time: a number (a numeral, or a number word such as
+/// "twelve"), a date (a year from 1900 to 2099, a month name next to a number, a weekday, or a time relative
+/// to the report: "last year", "next summer", "yesterday").
+#[derive(Debug, Default)]
+struct Kinds {
+    number: bool,
+    date: bool,
+    after_month: bool,
+    after_numeral: bool,
+    after_relative: bool,
+}
+
+impl Kinds {
+    fn word(&mut self, w: &str) {
+        let numeral = !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+        let month = super::normalize::MONTHS.contains(&w);
+        let number_word = matches!(
+            w,
+            "one"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "six"
+                | "seven"
+                | "eight"
+                | "nine"
+                | "ten"
+                | "eleven"
+                | "twelve"
+                | "fifteen"
+                | "twenty"
+                | "thirty"
+                | "forty"
+                | "fifty"
+                | "hundred"
+                | "thousand"
+                | "million"
+                | "billion"
+                | "trillion"
+                | "dozen"
+        );
+        let period = matches!(
+            w,
+            "year" | "month" | "week" | "summer" | "winter" | "spring" | "autumn" | "quarter"
+        );
+        let day = matches!(
+            w,
+            "monday"
+                | "tuesday"
+                | "wednesday"
+                | "thursday"
+                | "friday"
+                | "saturday"
+                | "sunday"
+                | "yesterday"
+                | "today"
+                | "tomorrow"
+        );
+        let year = numeral && w.len() == 4 && (w.starts_with("19") || w.starts_with("20"));
+        self.number |= numeral || number_word;
+        self.date |= year
+            || day
+            || (month && self.after_numeral)
+            || (numeral && self.after_month)
+            || (period && self.after_relative);
+        self.after_month = month;
+        self.after_numeral = numeral;
+        self.after_relative = matches!(w, "last" | "next" | "this" | "past" | "early" | "late");
+    }
 }
 
 #[cfg(test)]
@@ -371,12 +496,16 @@ mod tests {
             context: context.iter().map(|s| s.to_string()).collect(),
             person: false,
             passage: None,
+            speaker: None,
         }
     }
 
     #[test]
     fn typos_find_their_word() {
-        let index = Index::build(&[doc(&["development of Wang pollution"], &[])], &Lexicon::english());
+        let index = Index::build(
+            &[doc(&["development of Wang pollution"], &[])],
+            &Lexicon::english(),
+        );
         for (typo, word) in [
             ("developmnet", "develop"),
             ("wnag", "wang"),
@@ -390,6 +519,21 @@ mod tests {
             index.typo_candidates("development").is_empty(),
             "an exact spelling is not a typo"
         );
+    }
+
+    #[test]
+    fn kinds_find_numbers_and_dates() {
+        let kinds = |text: &str| {
+            let mut k = Kinds::default();
+            for_each_word(text, usize::MAX, |w| k.word(w));
+            (k.number, k.date)
+        };
+        assert_eq!(kinds("jan 28, 2023"), (true, true));
+        assert_eq!(kinds("twelve minutes at each end"), (true, false));
+        assert_eq!(kinds("delivered next summer"), (false, true));
+        assert_eq!(kinds("increased by 25.1 percent last year"), (false, true));
+        assert_eq!(kinds("opened on thursday"), (false, true));
+        assert_eq!(kinds("the green energy industry chain"), (false, false));
     }
 
     #[test]

@@ -126,7 +126,11 @@ impl Lexicon {
     /// assert_eq!(lexicon.synonyms("npc"), ["national", "people", "congress"]);
     /// assert_eq!(lexicon.synonyms("boss")[0], "chairman");
     /// ```
-    pub fn add_synonym<S: Into<String>>(&mut self, asked: &str, meant: impl IntoIterator<Item = S>) {
+    pub fn add_synonym<S: Into<String>>(
+        &mut self,
+        asked: &str,
+        meant: impl IntoIterator<Item = S>,
+    ) {
         let list = self.own.entry(asked.to_string()).or_default();
         for m in meant {
             let m = m.into();
@@ -295,13 +299,21 @@ mod tests {
             assert!(TYPE_TERMS.iter().any(|t| &t[1..] == *kind), "{kind}");
         }
         for word in &ENGLISH.facts {
-            assert!(is_content_word(word), "fact word {word} is a stop or frame word");
+            assert!(
+                is_content_word(word),
+                "fact word {word} is a stop or frame word"
+            );
         }
         // A synonym is only tried for a word the knowledge lacks; one for a function word would never be.
         for asked in ENGLISH.synonyms.keys() {
             assert!(!is_stop_word(asked), "{asked} is a stop word");
         }
-        for word in ENGLISH.stop.iter().chain(&ENGLISH.frame).chain(&ENGLISH.facts) {
+        for word in ENGLISH
+            .stop
+            .iter()
+            .chain(&ENGLISH.frame)
+            .chain(&ENGLISH.facts)
+        {
             assert_eq!(*word, word.to_lowercase(), "data words are folded");
             assert!(word.chars().all(|c| c.is_ascii_alphanumeric()), "{word}");
         }

@@ -47,6 +47,9 @@ pub struct Document {
     /// Documents with the same passage key give the same answer (two entries quoting one sentence), so they
     /// are no rivals; `None` for a document of its own.
     pub passage: Option<u64>,
+    /// Documents with the same speaker key quote the same person; `None` for no one (the report's own
+    /// narrative). A tie between two speakers is no confident answer; a tie within one speaker's passages is.
+    pub speaker: Option<u64>,
 }
 
 /// What the index reads of a document. Besides [`Document`] (owned, or borrowed through the blanket
@@ -60,6 +63,10 @@ pub trait DocumentText {
     fn person(&self) -> bool;
     /// Which passage the document answers with (see [`Document::passage`]).
     fn passage(&self) -> Option<u64> {
+        None
+    }
+    /// Whose words the document quotes (see [`Document::speaker`]).
+    fn speaker(&self) -> Option<u64> {
         None
     }
 }
@@ -80,6 +87,10 @@ impl DocumentText for Document {
     fn passage(&self) -> Option<u64> {
         self.passage
     }
+
+    fn speaker(&self) -> Option<u64> {
+        self.speaker
+    }
 }
 
 impl<T: DocumentText> DocumentText for &T {
@@ -97,6 +108,10 @@ impl<T: DocumentText> DocumentText for &T {
 
     fn passage(&self) -> Option<u64> {
         (**self).passage()
+    }
+
+    fn speaker(&self) -> Option<u64> {
+        (**self).speaker()
     }
 }
 
@@ -195,8 +210,6 @@ pub struct Matcher {
 
 /// At most this many content terms of a question are scored.
 const MAX_TERMS: usize = 32;
-/// A score this high means the question is a phrasing of the document, word for word.
-const EXACT: f64 = 0.999_999;
 /// Candidates below this score are never suggested.
 pub const SUGGEST_FLOOR: f64 = 0.3;
 
@@ -223,6 +236,7 @@ impl Matcher {
     ///     context: vec!["Zhou Yunjie, chairman and CEO of Haier Group".into()],
     ///     person: true,
     ///     passage: None,
+    ///     speaker: None,
     /// }];
     /// let matcher = Matcher::new(&docs, MatcherConfig::default());
     /// let found = matcher.find("who is zhou yunjei");
@@ -288,7 +302,9 @@ impl Matcher {
             decisive: f64::INFINITY,
         };
         let (query, ranked) = self.ranked(question, want);
-        let features = Features::of(&query, &ranked, |d| self.index.docs[d].passage);
+        let features = Features::of(&query, &ranked, |d| {
+            (self.index.docs[d].passage, self.index.docs[d].speaker)
+        });
         let confidence = if ranked.is_empty() {
             0.0
         } else {
@@ -355,12 +371,14 @@ impl Matcher {
         self.decide_as(inspection, self.answers(inspection))
     }
 
-    /// Whether the decision answers an inspected question: its confidence reaches the answer threshold, or the
-    /// question is one of the best document's phrasings word for word (a curator's explicit answer, even a
-    /// phrasing of frame words only such as "What is the topic of this story?").
+    /// Whether the decision answers an inspected question (see [`decide::answers`]).
     pub fn answers(&self, inspection: &Inspection) -> bool {
-        let exact = inspection.ranked.first().is_some_and(|s| s.score >= EXACT);
-        !inspection.ranked.is_empty() && (exact || inspection.confidence >= self.config.answer_at())
+        !inspection.ranked.is_empty()
+            && decide::answers(
+                &inspection.features,
+                inspection.confidence,
+                self.config.answer_at(),
+            )
     }
 
     /// The match for an inspected question when the decision is `answer` (for calibration, which tries both).
@@ -423,6 +441,7 @@ mod tests {
             context: context.iter().map(|s| s.to_string()).collect(),
             person,
             passage: None,
+            speaker: None,
         };
         let docs = vec![
             doc(

@@ -191,13 +191,14 @@ pub fn chat_split<'t>(lexicon: &Lexicon, message: &'t str) -> Vec<(&'t str, bool
 /// Words that open a question or a request clause: question words and auxiliaries (English grammar, a closed
 /// list), besides the lexicon's request words.
 const OPENERS: [&str; 20] = [
-    "what", "whats", "who", "whom", "whose", "when", "where", "which", "why", "how", "can", "could", "would",
-    "will", "do", "does", "did", "is", "are", "was",
+    "what", "whats", "who", "whom", "whose", "when", "where", "which", "why", "how", "can",
+    "could", "would", "will", "do", "does", "did", "is", "are", "was",
 ];
 
-/// Splits off the clauses that open a sentence before its question and say nothing the knowledge knows ("in a
-/// cab, 2 mins to deadline, sorry - can u tell me what hou says ..."): they are chat. A clause that names
-/// something the knowledge holds stays ("That fellow from the mining company, what did he say?").
+/// Splits a sentence that holds a question into clauses; those around the question that say nothing the
+/// knowledge knows and do not ask themselves are chat ("in a cab, 2 mins to deadline, sorry - can u tell me what
+/// hou says ...", "who took the photo - it was just some letters, I think?"). A clause that names something the
+/// knowledge holds stays ("That fellow from the mining company, what did he say?").
 fn leading_chat<'t>(index: &Index, lexicon: &Lexicon, sentence: &'t str) -> Vec<(&'t str, bool)> {
     let mut cuts = vec![0];
     for (i, c) in sentence.char_indices() {
@@ -214,25 +215,30 @@ fn leading_chat<'t>(index: &Index, lexicon: &Lexicon, sentence: &'t str) -> Vec<
     cuts.push(sentence.len());
     let clauses: Vec<&str> = cuts.windows(2).map(|w| &sentence[w[0]..w[1]]).collect();
     let opens = |clause: &str| {
-        words(&fold(clause), 2)
-            .first()
+        words(&fold(clause), 3)
+            .iter()
+            .find(|w| {
+                !matches!(
+                    w.as_str(),
+                    "and" | "or" | "but" | "so" | "then" | "also" | "plus"
+                )
+            })
             .is_some_and(|w| OPENERS.contains(&w.as_str()) || lexicon.is_request(w))
     };
     let knows = |clause: &str| {
-        words(&fold(clause), MAX_TERMS).iter().any(|w| {
-            !lexicon.is_stop(w) && !lexicon.is_frame(w) && index.term(&stem(w)).is_some()
-        })
+        words(&fold(clause), MAX_TERMS)
+            .iter()
+            .any(|w| !lexicon.is_stop(w) && !lexicon.is_frame(w) && index.term(&stem(w)).is_some())
     };
     let Some(question) = clauses.iter().position(|c| opens(c)) else {
         return vec![(sentence, false)];
     };
-    let mut out: Vec<(&str, bool)> = clauses[..question]
+    // Before the question, and after it but for clauses that ask again ("... - and what is his salary?").
+    clauses
         .iter()
-        .map(|&c| (c, !knows(c)))
-        .collect();
-    let start = cuts[question];
-    out.push((&sentence[start..], false));
-    out
+        .enumerate()
+        .map(|(i, &c)| (c, i != question && !opens(c) && !knows(c)))
+        .collect()
 }
 
 /// Reads `question` against `index`.
@@ -319,12 +325,17 @@ fn add_word(
     let share = if chat { weights.chat } else { 1.0 };
     let kind = lexicon.type_term(word).and_then(|k| index.term(k));
     if lexicon.is_frame(word) {
-        let mut alternatives: Vec<(TermId, f64)> = exact.into_iter().chain(kind).map(|t| (t, 1.0)).collect();
+        let mut alternatives: Vec<(TermId, f64)> =
+            exact.into_iter().chain(kind).map(|t| (t, 1.0)).collect();
         alternatives.dedup();
         let Some(&(t, _)) = alternatives.first() else {
             return Role::FrameAbsent;
         };
-        push(query, alternatives, index.idf[t as usize] * weights.frame * share);
+        push(
+            query,
+            alternatives,
+            index.idf[t as usize] * weights.frame * share,
+        );
         return Role::Frame;
     }
     let mut alternatives = alternatives(index, lexicon, word, exact);
@@ -391,6 +402,12 @@ fn alternatives(
     if let Some((left, right)) = split_in_two(index, word) {
         return vec![(left, 1.0), (right, 1.0)];
     }
+    // Another form of a knowledge word ("delivery", "greener"); a fact word stays what it asks for.
+    if !is_fact_word(word)
+        && let Some(related) = index.related(word)
+    {
+        return vec![related];
+    }
     // A common English word is what it says, not a typo of a knowledge word ("fridge" is not "bridge").
     if zipf(word) >= COMMON_ZIPF {
         return Vec::new();
@@ -454,10 +471,14 @@ mod tests {
             context: vec![c.into()],
             person: true,
             passage: None,
+            speaker: None,
         };
         Index::build(
             &[
-                doc("Who is Hou Yugang?", "Hou Yugang, chairman of the mining group"),
+                doc(
+                    "Who is Hou Yugang?",
+                    "Hou Yugang, chairman of the mining group",
+                ),
                 doc("Who is Wang Gang?", "Wang Gang, chairman of Jinjing Group"),
                 doc("What is this article about?", "headline"),
             ],
@@ -474,7 +495,10 @@ mod tests {
         let idx = index();
         let yugang = idx.term("yugang").unwrap();
         let q = read_default("hou yu gang");
-        assert!(q.terms.iter().any(|t| t.alternatives == [(yugang, 1.0)]), "{q:?}");
+        assert!(
+            q.terms.iter().any(|t| t.alternatives == [(yugang, 1.0)]),
+            "{q:?}"
+        );
         assert!(!q.terms.iter().any(|t| t.alternatives.is_empty()), "{q:?}");
         let q = read_default("wanggang");
         assert_eq!(q.terms.len(), 1);

@@ -142,6 +142,7 @@ fn pruned_ranking_agrees_with_scoring_every_candidate() {
             context: vec![e.quote.clone()],
             person: e.speaker.is_some(),
             passage: None,
+            speaker: None,
         })
         .collect();
     let config = MatcherConfig::default();

@@ -136,7 +136,7 @@ fn a_question_keeps_the_engine_it_started_with() {
     assert!(!Arc::ptr_eq(&held, &cell.current()));
     assert_eq!(
         held.ask("Who is Zhou Yunjie?").outcome,
-        crate::matcher::Outcome::Answer
+        crate::answer::Outcome::Answer
     );
 }
 

@@ -162,7 +162,11 @@ impl FileReader<'_> {
         }
         if raw.words.is_empty() {
             let offset = at.key(text, "words").unwrap_or(at.span.start);
-            self.error(offset, "synonyms: `words` is empty", "list the words people type");
+            self.error(
+                offset,
+                "synonyms: `words` is empty",
+                "list the words people type",
+            );
             ok = false;
         }
         let synonym = Synonym {

@@ -1,6 +1,7 @@
 //! A fast reader for knowledge files written the usual way, tried before the TOML parser.
 //!
-//! It reads a strict subset of TOML: comments, the headers `[source]`, `[[speakers]]` and `[[entries]]`, and
+//! It reads a strict subset of TOML: comments, the headers `[source]`, `[[speakers]]`, `[[entries]]` and
+//! `[[synonyms]]`, and
 //! lines `key = value` with a bare key and a value that is a one-line string (`"basic"` with the common escapes,
 //! `'literal'`, or either with three quotes) or an array of them (over several lines, with comments and a
 //! trailing comma). Each key must be one its table takes, once, with the type the table wants, and every table
@@ -14,7 +15,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use serde::de::value::{Error as ValueError, StrDeserializer};
 
-use super::parse::{At, RawEntry, RawSource, RawSpeaker, Table, Tables};
+use super::parse::{At, RawEntry, RawSource, RawSpeaker, RawSynonym, Table, Tables};
 use crate::knowledge::Voice;
 
 /// The tables a knowledge file may have.
@@ -23,6 +24,7 @@ enum Kind {
     Source,
     Speaker,
     Entry,
+    Synonym,
 }
 
 impl Kind {
@@ -32,6 +34,7 @@ impl Kind {
             Kind::Source => &["id", "title", "date", "text", "publisher", "url", "skip"],
             Kind::Speaker => &["id", "name", "capacity"],
             Kind::Entry => &["id", "voice", "speaker", "phrasings", "quote"],
+            Kind::Synonym => &["words", "means"],
         }
     }
 }
@@ -126,6 +129,16 @@ impl Open {
                 };
                 tables.entries.push(table(span, raw, self.keys, offsets));
             }
+            Kind::Synonym => {
+                let (words, _) = self.list("words")?;
+                let raw = RawSynonym {
+                    words,
+                    means: self.text("means")?,
+                };
+                tables
+                    .synonyms
+                    .push(table(span, raw, self.keys, Vec::new()));
+            }
         }
         Some(())
     }
@@ -153,6 +166,7 @@ struct Found {
     source: Option<Table<RawSource>>,
     speakers: Vec<Table<RawSpeaker>>,
     entries: Vec<Table<RawEntry>>,
+    synonyms: Vec<Table<RawSynonym>>,
 }
 
 /// Reads `text` if it is written in the subset this module knows; see the [module documentation](self).
@@ -203,8 +217,7 @@ pub(super) fn scan(text: &str) -> Option<Tables> {
         source: found.source?,
         speakers: found.speakers,
         entries: found.entries,
-        // A file with synonyms goes to the `toml` crate: `[[synonyms]]` is not among the headers read here.
-        synonyms: Vec::new(),
+        synonyms: found.synonyms,
     })
 }
 
@@ -276,7 +289,7 @@ impl Scanner<'_> {
         }
     }
 
-    /// One of the three table headers.
+    /// One of the four table headers.
     fn header(&mut self) -> Option<Kind> {
         let rest = self.rest();
         let (kind, len) = if rest.starts_with(b"[source]") {
@@ -285,6 +298,8 @@ impl Scanner<'_> {
             (Kind::Speaker, 12)
         } else if rest.starts_with(b"[[entries]]") {
             (Kind::Entry, 11)
+        } else if rest.starts_with(b"[[synonyms]]") {
+            (Kind::Synonym, 12)
         } else {
             return None;
         };
@@ -424,6 +439,9 @@ pub(super) fn agrees(text: &str) -> bool {
     let mut found = check(&mut fast.source.at);
     for speaker in &mut fast.speakers {
         found &= check(&mut speaker.at);
+    }
+    for synonym in &mut fast.synonyms {
+        found &= check(&mut synonym.at);
     }
     for entry in &mut fast.entries {
         found &= check(&mut entry.at);

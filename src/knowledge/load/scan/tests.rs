@@ -12,7 +12,10 @@ fn entry(body: &str) -> String {
 fn reads_the_shipped_and_generated_knowledge_as_toml_does() {
     let shipped = crate::knowledge::builtin::BUILTIN_FILES;
     let mut read = 0;
-    for (_, text) in shipped.iter().filter(|(path, _)| path.ends_with(".toml")) {
+    let knowledge_files = shipped
+        .iter()
+        .filter(|(path, _)| path.ends_with(".toml") && !path.ends_with("calibration.toml"));
+    for (_, text) in knowledge_files {
         assert!(scan(text).is_some() && agrees(text));
         read += 1;
     }
