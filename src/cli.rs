@@ -261,7 +261,7 @@ fn ask(
     let answer = |q: &str, out: &mut dyn Write| -> anyhow::Result<()> {
         let reply = engine.ask(q);
         let unanswered = log.and_then(|path| {
-            verbatim::curation::UnansweredRecord::for_reply(engine, &reply, None, None)
+            verbatim::curation::UnansweredRecord::for_reply(&reply, None, None)
                 .map(|record| (path, record))
         });
         if let Some((path, record)) = unanswered {

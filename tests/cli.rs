@@ -242,3 +242,15 @@ fn check_reports_every_bare_word_and_says_quotes_are_needed() {
     );
     assert!(!err.contains("invalid float"), "{err}");
 }
+
+#[test]
+fn check_reports_synonyms_that_cannot_match() {
+    let errors = check_errors("tests/data/broken/synonyms.toml");
+    assert_eq!(
+        errors,
+        [
+            "tests/data/broken/synonyms.toml:12:1: error: synonyms: \"town hall\" is not one word",
+            "tests/data/broken/synonyms.toml:17:1: error: synonyms: no word of `means` (\"bookstore\") is in this knowledge's entries, so \"bookshop\" would match nothing",
+        ]
+    );
+}

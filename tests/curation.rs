@@ -49,13 +49,9 @@ fn records_round_trip_and_user_is_optional() {
     let path = dir.path().join("log.jsonl");
     let (engine, _) = Engine::load(&[], MatcherConfig::default()).unwrap();
     let reply = engine.ask("What is the coal output of Shandong?");
-    let record = UnansweredRecord::for_reply(
-        &engine,
-        &reply,
-        Some("!room:example.org"),
-        Some("@ann:example.org"),
-    )
-    .unwrap();
+    let record =
+        UnansweredRecord::for_reply(&reply, Some("!room:example.org"), Some("@ann:example.org"))
+            .unwrap();
     append_unanswered(&path, &record).unwrap();
     std::fs::OpenOptions::new()
         .append(true)

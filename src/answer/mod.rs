@@ -145,7 +145,11 @@ impl Engine {
         let found = self.matcher.decide_as(inspection, answer);
         reply.score = found.score;
         reply.confidence = found.confidence;
-        reply.ranking = inspection.ranked.iter().map(|s| (s.doc, s.score)).collect();
+        reply.ranking = inspection
+            .ranked
+            .iter()
+            .map(|s| (self.knowledge.entries[s.doc].id.clone(), s.score))
+            .collect();
         if let Some((kind, score)) = intent
             && kind.is_small_talk()
             && (score >= overview::SURE_SMALL_TALK || found.outcome != Found::Answer)

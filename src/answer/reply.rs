@@ -68,8 +68,8 @@ pub struct Reply {
     pub suggestions: Vec<String>,
     /// The friendly word, when the outcome is small talk.
     pub small_talk: Option<String>,
-    /// The entries the matcher ranked best for the question (index, score), best first, whatever the outcome.
-    pub ranking: Vec<(usize, f64)>,
+    /// The entries the matcher ranked best for the question (id, score), best first, whatever the outcome.
+    pub ranking: Vec<(String, f64)>,
     /// The command that shows help, mentioned when nothing matched.
     pub help_command: String,
 }
@@ -209,6 +209,11 @@ impl Reply {
             "title": first.map(|q| &q.title),
             "date": first.map(|q| &q.date),
             "suggestions": self.suggestions,
+            "ranking": self
+                .ranking
+                .iter()
+                .map(|(id, score)| json!([id, (score * 1000.0).round() / 1000.0]))
+                .collect::<Vec<_>>(),
         });
         if self.quotes.len() > 1 {
             value["entries"] = self

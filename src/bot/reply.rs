@@ -141,7 +141,6 @@ pub fn reply_content(
             let reply = engine.ask(question);
             super::unanswered::record(
                 &bot.config(),
-                &engine,
                 &reply,
                 job.room.room_id().as_str(),
                 job.sender.as_str(),

@@ -3,17 +3,17 @@
 //! ids are written only with `[curation] log_user_ids = true`; the text is cut at `[limits] max_question_chars`. A write error is logged at warn and never stops
 //! the reply.
 
-use crate::answer::{Engine, Reply};
+use crate::answer::Reply;
 use crate::config::Config;
 use crate::curation::{LOG_FILE_NAME, UnansweredRecord, append_unanswered};
 
 /// Appends `reply` to the log if the log is enabled and the reply is not an answer.
-pub fn record(config: &Config, engine: &Engine, reply: &Reply, room: &str, user: &str) {
+pub fn record(config: &Config, reply: &Reply, room: &str, user: &str) {
     if !config.curation.log_unanswered {
         return;
     }
     let user = config.curation.log_user_ids.then_some(user);
-    let Some(mut record) = UnansweredRecord::for_reply(engine, reply, Some(room), user) else {
+    let Some(mut record) = UnansweredRecord::for_reply(reply, Some(room), user) else {
         return;
     };
     // Only what the matcher read is kept ([limits] max_question_chars).

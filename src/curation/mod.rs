@@ -18,7 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::{Engine, Outcome, Reply};
+use crate::answer::{Outcome, Reply};
 
 /// The log's file name inside the bot's state directory.
 pub const LOG_FILE_NAME: &str = "unanswered.jsonl";
@@ -44,7 +44,8 @@ pub struct UnansweredRecord {
 }
 
 impl UnansweredRecord {
-    /// The record for a reply, or `None` when the reply is an answer or small talk (neither is logged).
+    /// The record for a reply, or `None` when the reply is an answer or small talk (neither is logged). The
+    /// best entry is the reply's own ranking: nothing is matched a second time.
     ///
     /// ```
     /// use verbatim::answer::Engine;
@@ -52,25 +53,17 @@ impl UnansweredRecord {
     /// use verbatim::matcher::MatcherConfig;
     /// let (engine, _) = Engine::load(&[], MatcherConfig::default()).unwrap();
     /// let reply = engine.ask("How do I bake bread?");
-    /// let record = UnansweredRecord::for_reply(&engine, &reply, Some("!r:example.org"), None).unwrap();
+    /// let record = UnansweredRecord::for_reply(&reply, Some("!r:example.org"), None).unwrap();
     /// assert_eq!((record.outcome.as_str(), record.room.as_deref()), ("none", Some("!r:example.org")));
-    /// assert!(UnansweredRecord::for_reply(&engine, &engine.ask("Who is Zhou Yunjie?"), None, None).is_none());
+    /// assert!(UnansweredRecord::for_reply(&engine.ask("Who is Zhou Yunjie?"), None, None).is_none());
     /// ```
-    pub fn for_reply(
-        engine: &Engine,
-        reply: &Reply,
-        room: Option<&str>,
-        user: Option<&str>,
-    ) -> Option<Self> {
+    pub fn for_reply(reply: &Reply, room: Option<&str>, user: Option<&str>) -> Option<Self> {
         let outcome = match reply.outcome {
             Outcome::Answer | Outcome::SmallTalk => return None,
             Outcome::Suggest => "suggest",
             Outcome::None => "none",
         };
-        let best_entry = reply
-            .ranking
-            .first()
-            .map(|&(doc, _)| engine.knowledge().entries[doc].id.clone());
+        let best_entry = reply.ranking.first().map(|(id, _)| id.clone());
         Some(UnansweredRecord {
             time: rfc3339(SystemTime::now()),
             room: room.map(str::to_string),

@@ -2,7 +2,7 @@
 //! phrasing finds its own entry, and every sentence of a source is quoted somewhere (a warning).
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::matcher::normalize::is_abbreviation;
+use crate::matcher::normalize::{fold, is_abbreviation, is_stop_word, words};
 use crate::matcher::{Matcher, MatcherConfig, Outcome};
 
 use super::Knowledge;
@@ -21,6 +21,7 @@ pub fn check_with(loaded: &mut Loaded, matcher: &Matcher) -> Vec<Diagnostic> {
     let mut found = std::mem::take(&mut loaded.diagnostics);
     found.extend(verbatim_quotes(loaded));
     found.extend(collisions(loaded, matcher));
+    found.extend(synonyms(loaded, matcher));
     found.extend(uncovered_sentences(&loaded.knowledge));
     found.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
     found
@@ -233,6 +234,32 @@ pub fn collisions(loaded: &Loaded, matcher: &Matcher) -> Vec<Diagnostic> {
         }
     }
     found
+}
+
+/// Errors for `[[synonyms]]` whose `means` names nothing the knowledge holds (they could never match).
+pub fn synonyms(loaded: &Loaded, matcher: &Matcher) -> Vec<Diagnostic> {
+    let knowledge = &loaded.knowledge;
+    knowledge
+        .synonyms
+        .iter()
+        .zip(&loaded.locations.synonyms)
+        .filter(|(s, _)| {
+            !words(&fold(&s.means), usize::MAX)
+                .iter()
+                .any(|w| !is_stop_word(w) && matcher.knows(w))
+        })
+        .map(|(s, at)| {
+            at.diagnostic(
+                Severity::Error,
+                format!(
+                    "synonyms: no word of `means` (\"{}\") is in this knowledge's entries, so \"{}\" would match nothing",
+                    s.means,
+                    s.words.join("\", \"")
+                ),
+            )
+            .with_hint("write `means` as the entries' quotes or phrasings write it")
+        })
+        .collect()
 }
 
 /// Warnings for sentences of each source that no entry quotes (and no `skip` passage names).

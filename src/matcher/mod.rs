@@ -332,6 +332,18 @@ impl Matcher {
             .collect()
     }
 
+    /// Whether the knowledge holds `word` (folded; compared by its stem).
+    ///
+    /// ```
+    /// use verbatim::matcher::{Document, Matcher, MatcherConfig};
+    /// let docs = [Document { phrasings: vec!["coal mines".into()], ..Default::default() }];
+    /// let m = Matcher::new(&docs, MatcherConfig::default());
+    /// assert!(m.knows("mine") && !m.knows("gold"));
+    /// ```
+    pub fn knows(&self, word: &str) -> bool {
+        self.index.term(&normalize::stem(word)).is_some()
+    }
+
     /// Whether documents `a` and `b` answer with the same passage.
     pub fn same_passage(&self, a: usize, b: usize) -> bool {
         self.index.docs[a].passage == self.index.docs[b].passage
