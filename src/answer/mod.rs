@@ -12,6 +12,7 @@
 //!
 //! [`reply`] renders replies as plain text, Matrix HTML and JSON; [`overview`] holds the everyday questions.
 
+pub mod conversation;
 mod explain;
 pub mod overview;
 pub mod reply;
@@ -178,12 +179,21 @@ impl Engine {
         }
         if found.outcome == Found::Suggest {
             reply.outcome = Outcome::Suggest;
-            reply.suggestions = found
-                .suggestions
-                .iter()
-                .map(|s| self.knowledge.entries[s.doc].phrasings[s.phrasing].clone())
-                .collect();
+            for s in &found.suggestions {
+                let entry = &self.knowledge.entries[s.doc];
+                reply.suggestions.push(entry.phrasings[s.phrasing].clone());
+                reply.suggested.push(entry.id.clone());
+            }
         }
+        reply
+    }
+
+    /// The answer to `question` with the quotes of entries `docs` (a suggestion accepted, a follow-up).
+    pub fn answer_with(&self, question: &str, docs: &[usize]) -> Reply {
+        let mut reply = Reply::empty(question, &self.help_command);
+        reply.outcome = Outcome::Answer;
+        reply.confidence = 1.0;
+        reply.quotes = docs.iter().map(|&d| self.quoted(d)).collect();
         reply
     }
 

@@ -47,6 +47,10 @@ pub enum Intent {
     Task,
     /// How to use the bot.
     Help,
+    /// "Tell me more", "what else did he say?": in a conversation, the next passage.
+    More,
+    /// "Who is he?": in a conversation, the last speaker's introduction.
+    WhoIsHe,
 }
 
 impl Intent {
@@ -182,6 +186,8 @@ pub struct SourceOverview {
     pub date: Option<usize>,
     /// The source's speakers, in the order the report introduces them.
     pub speakers: Vec<usize>,
+    /// The source's entries in the order of the report's text.
+    pub order: Vec<usize>,
 }
 
 /// The overview of every source of a knowledge base.
@@ -243,6 +249,7 @@ impl Overview {
                     lead,
                     date,
                     speakers,
+                    order: entries.iter().map(|&(_, i)| i).collect(),
                 }
             })
             .collect();

@@ -66,6 +66,8 @@ pub struct Reply {
     pub listing: Option<(Vec<String>, String)>,
     /// "Did you mean" phrasings, when the outcome is suggest.
     pub suggestions: Vec<String>,
+    /// The entries those suggestions ask for (ids), in the same order.
+    pub suggested: Vec<String>,
     /// The friendly word, when the outcome is small talk.
     pub small_talk: Option<String>,
     /// The entries the matcher ranked best for the question (id, score), best first, whatever the outcome.
@@ -85,6 +87,7 @@ impl Reply {
             quotes: Vec::new(),
             listing: None,
             suggestions: Vec::new(),
+            suggested: Vec::new(),
             small_talk: None,
             ranking: Vec::new(),
             help_command: help_command.to_string(),
