@@ -51,7 +51,7 @@ fn suggestions_are_escaped_too() {
     assert_eq!(reply.outcome, Outcome::Suggest);
     assert_eq!(
         reply.html(),
-        "<p>I'm not sure I have that. Did you mean:</p>\n<ul><li>What was the bold claim?</li></ul>"
+        "<p>I'm not sure I have that. Did you mean:</p>\n<ol><li>What was the bold claim?</li></ol>\n<p>Reply &quot;yes&quot; (or 1) to get it.</p>"
     );
     assert!(!reply.plain().contains("@room"));
 }

@@ -180,8 +180,20 @@ impl Engine {
         if found.outcome == Found::Suggest {
             reply.outcome = Outcome::Suggest;
             for s in &found.suggestions {
+                // Shown as a question a person would ask: the closest phrasing if it is one, else the entry's
+                // first question ("Zhou Yunjie AI" is a keyword phrasing, not something to offer).
                 let entry = &self.knowledge.entries[s.doc];
-                reply.suggestions.push(entry.phrasings[s.phrasing].clone());
+                let closest = &entry.phrasings[s.phrasing];
+                let question = if closest.trim_end().ends_with('?') {
+                    closest
+                } else {
+                    entry
+                        .phrasings
+                        .iter()
+                        .find(|p| p.trim_end().ends_with('?'))
+                        .unwrap_or(closest)
+                };
+                reply.suggestions.push(question.clone());
                 reply.suggested.push(entry.id.clone());
             }
         }

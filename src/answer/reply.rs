@@ -119,10 +119,16 @@ impl Reply {
                 parts.join("\n\n")
             }
             Outcome::Suggest => {
-                let list: Vec<String> = self.suggestions.iter().map(|s| format!("- {s}")).collect();
+                let list: Vec<String> = self
+                    .suggestions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| format!("{}. {s}", i + 1))
+                    .collect();
                 format!(
-                    "I'm not sure I have that. Did you mean:\n{}",
-                    list.join("\n")
+                    "I'm not sure I have that. Did you mean:\n{}\n{}",
+                    list.join("\n"),
+                    self.choose_line()
                 )
             }
             Outcome::SmallTalk => self.small_talk.clone().unwrap_or_default(),
@@ -161,7 +167,10 @@ impl Reply {
                     .iter()
                     .map(|s| format!("<li>{}</li>", escape(s)))
                     .collect();
-                format!("<p>I'm not sure I have that. Did you mean:</p>\n<ul>{list}</ul>")
+                format!(
+                    "<p>I'm not sure I have that. Did you mean:</p>\n<ol>{list}</ol>\n<p>{}</p>",
+                    escape(self.choose_line())
+                )
             }
             Outcome::SmallTalk => format!(
                 "<p>{}</p>",
@@ -177,6 +186,15 @@ impl Reply {
         Rendered {
             plain: self.plain(),
             html: self.html(),
+        }
+    }
+
+    /// The line under "did you mean" that says how to choose.
+    fn choose_line(&self) -> &'static str {
+        if self.suggestions.len() == 1 {
+            "Reply \"yes\" (or 1) to get it."
+        } else {
+            "Reply with a number to get that one."
         }
     }
 

@@ -321,7 +321,7 @@ async fn suggest_offers_did_you_mean_and_none_points_at_help() {
     assert_eq!(replied_ids(&sent), ["$close", "$far"]);
     let suggest = sent[0].1["body"].as_str().unwrap();
     assert!(
-        suggest.contains("Did you mean") && suggest.contains("\n- "),
+        suggest.contains("Did you mean") && suggest.contains("\n1. "),
         "{suggest}"
     );
     assert!(
