@@ -137,6 +137,8 @@ pub struct MatchingConfig {
     pub suggest_threshold: Option<f64>,
     /// At most this many "did you mean" suggestions.
     pub max_suggestions: usize,
+    /// At most this many quotes in one reply.
+    pub max_quotes: usize,
 }
 
 impl MatchingConfig {
@@ -146,6 +148,7 @@ impl MatchingConfig {
             answer_threshold: self.answer_threshold,
             suggest_threshold: self.suggest_threshold,
             max_suggestions: self.max_suggestions,
+            max_quotes: self.max_quotes,
             names,
             ..MatcherConfig::default()
         }

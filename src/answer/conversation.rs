@@ -13,7 +13,7 @@
 //!
 //! Everything here is pure: the bot keeps one conversation per room or thread and decides when it expires.
 
-use super::overview::Intent;
+use super::intents::Intent;
 use super::{Engine, Outcome, Reply};
 use crate::matcher::normalize::{fold, words};
 

@@ -14,17 +14,20 @@
 
 pub mod conversation;
 mod explain;
+pub mod intents;
+mod messages;
 pub mod overview;
 pub mod reply;
 
 use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
-use crate::knowledge::{Knowledge, Voice, builtin, check, load};
-use crate::matcher::normalize::{fold, stem, words};
-use crate::matcher::question::{Role, asked_part};
+use crate::knowledge::{Knowledge, builtin, check, load};
+use crate::matcher::question::asked_part;
 use crate::matcher::{Calibration, Inspection, Matcher, MatcherConfig, Outcome as Found};
-use overview::{Intent, Intents, Overview};
+use intents::{Intent, Intents};
+use messages::capitalize;
+use overview::Overview;
 pub use reply::{Outcome, Quoted, Rendered, Reply, defuse, escape};
 
 /// Knowledge that failed validation: every problem found.
@@ -153,17 +156,17 @@ impl Engine {
             .collect();
         if let Some((kind, score)) = intent
             && kind.is_small_talk()
-            && (score >= overview::SURE_SMALL_TALK || found.outcome != Found::Answer)
+            && (score >= intents::SURE_SMALL_TALK || found.outcome != Found::Answer)
         {
             reply.outcome = Outcome::SmallTalk;
-            reply.small_talk = Some(overview::small_talk(kind, &self.help_command));
+            reply.small_talk = Some(intents::small_talk(kind, &self.help_command));
             return reply;
         }
         // An overview question made only of frame words ("which individuals are quoted?") is not a question
         // about one passage, however well a phrasing of frame words fits it.
         let overview_first = intent.is_some_and(|(kind, score)| {
             !kind.is_small_talk()
-                && score >= overview::SURE_SMALL_TALK
+                && score >= intents::SURE_SMALL_TALK
                 && inspection.query.content == 0
         });
         if let (Found::Answer, Some(doc), false) = (found.outcome, found.doc, overview_first) {
@@ -209,131 +212,6 @@ impl Engine {
         reply
     }
 
-    /// Fills `reply` with the answer to an overview question, for each source; false if there is none.
-    fn overview(&self, reply: &mut Reply, kind: Intent, prepared: &Prepared) -> bool {
-        let question = &prepared.question;
-        // The sources the question is about: those whose title holds every knowledge word it has ("what is
-        // the bridge story about?"), all of them when it has none; a question with other knowledge words is
-        // about something in a report, not the report.
-        let asked = words(&fold(&asked_part(question)), usize::MAX);
-        let known: Vec<String> = prepared
-            .inspection
-            .query
-            .roles
-            .iter()
-            .filter(|(w, role)| *role == Role::Known && asked.contains(w))
-            .map(|(w, _)| stem(w))
-            .collect();
-        let sources: Vec<usize> = (0..self.knowledge.sources.len())
-            .filter(|&s| {
-                let title: Vec<String> = words(&fold(&self.knowledge.sources[s].title), usize::MAX)
-                    .iter()
-                    .map(|w| stem(w))
-                    .collect();
-                known.iter().all(|k| title.contains(k))
-            })
-            .collect();
-        if sources.is_empty() && kind != Intent::Speakers {
-            return false;
-        }
-        let entries =
-            |pick: &dyn Fn(&overview::SourceOverview) -> Vec<Option<usize>>| -> Vec<usize> {
-                sources
-                    .iter()
-                    .flat_map(|&s| pick(&self.overview.sources[s]))
-                    .flatten()
-                    .collect()
-            };
-        let chosen = match kind {
-            Intent::About => entries(&|s| vec![s.headline, s.lead]),
-            Intent::Date => entries(&|s| vec![s.date]),
-            Intent::Headline => entries(&|s| vec![s.headline]),
-            Intent::Speakers => {
-                reply.listing = self.speakers(question);
-                return reply.listing.is_some();
-            }
-            Intent::Author => {
-                let lines: Vec<String> = sources
-                    .iter()
-                    .map(|&s| &self.knowledge.sources[s])
-                    .filter_map(|s| {
-                        s.publisher
-                            .as_ref()
-                            .map(|p| format!("\"{}\": {p}", s.title))
-                    })
-                    .collect();
-                if lines.is_empty() {
-                    return false;
-                }
-                reply.listing = Some((lines, "as the reports give their publishers".to_string()));
-                return true;
-            }
-            Intent::Sources => {
-                let lines = self
-                    .knowledge
-                    .sources
-                    .iter()
-                    .map(|s| format!("\"{}\", {}", s.title, s.date))
-                    .collect();
-                reply.listing = Some((lines, "verbatim's sources".to_string()));
-                return true;
-            }
-            _ => Vec::new(),
-        };
-        reply.quotes = chosen.into_iter().map(|doc| self.quoted(doc)).collect();
-        !reply.quotes.is_empty()
-    }
-
-    /// Who is quoted: every speaker with their capacity, or, when the question names something their capacities
-    /// hold ("which NPC deputies ..."), those speakers.
-    fn speakers(&self, question: &str) -> Option<(Vec<String>, String)> {
-        let lexicon = self.matcher.config().lexicon.clone();
-        let asked: Vec<Vec<String>> = words(&fold(&asked_part(question)), 64)
-            .into_iter()
-            .filter(|w| !lexicon.is_stop(w) && !lexicon.is_frame(w))
-            .map(|w| {
-                let mut forms = vec![stem(&w)];
-                forms.extend(lexicon.synonyms(&w).iter().map(|s| stem(s)));
-                forms
-            })
-            .collect();
-        let mut all = Vec::new();
-        let mut matching = Vec::new();
-        let mut titles = Vec::new();
-        for (index, source) in self.overview.sources.iter().enumerate() {
-            for &s in &source.speakers {
-                let speaker = &self.knowledge.speakers[s];
-                let line = match &speaker.capacity {
-                    Some(capacity) => format!("{}, {capacity}", capitalize(&speaker.name)),
-                    None => capitalize(&speaker.name),
-                };
-                let held: Vec<String> = words(&fold(&line), usize::MAX)
-                    .iter()
-                    .map(|w| stem(w))
-                    .collect();
-                if asked
-                    .iter()
-                    .any(|forms| forms.iter().any(|f| held.contains(f)))
-                {
-                    matching.push(line.clone());
-                }
-                all.push(line);
-            }
-            let s = &self.knowledge.sources[index];
-            titles.push(format!("\"{}\", {}", s.title, s.date));
-        }
-        let lines = if matching.is_empty() { all } else { matching };
-        (!lines.is_empty()).then(|| {
-            (
-                lines,
-                format!(
-                    "Speakers as the report introduces them — {}",
-                    titles.join("; ")
-                ),
-            )
-        })
-    }
-
     /// The best-scoring entries for a question, best first, as `(entry id, best phrasing, score)`.
     pub fn explain(&self, question: &str, limit: usize) -> Vec<(String, String, f64)> {
         let entries = &self.knowledge.entries;
@@ -349,124 +227,4 @@ impl Engine {
             })
             .collect()
     }
-
-    fn quoted(&self, doc: usize) -> Quoted {
-        let entry = &self.knowledge.entries[doc];
-        let source = self.knowledge.source_of(entry);
-        let speaker = self.knowledge.speaker_of(entry);
-        let who = match (speaker, entry.voice) {
-            (Some(s), voice) => {
-                let mut who = capitalize(&s.name);
-                if let Some(capacity) = &s.capacity {
-                    who = format!("{who}, {capacity}");
-                }
-                let whose = match voice {
-                    Voice::OwnWords => "own words",
-                    Voice::Reported => "as reported",
-                    Voice::Narrative => "the report's narrative",
-                    Voice::Caption => "photo caption",
-                };
-                format!("{who} ({whose})")
-            }
-            (None, Voice::Caption) => "Photo caption".to_string(),
-            (None, _) => "The report's own narrative".to_string(),
-        };
-        let mut line = format!("{who} — \"{}\", {}", source.title, source.date);
-        if let Some(publisher) = &source.publisher {
-            line.push_str(&format!(", {publisher}"));
-        }
-        if let Some(url) = &source.url {
-            line.push_str(&format!(", {url}"));
-        }
-        Quoted {
-            entry: entry.id.clone(),
-            quote: entry.quote.clone(),
-            source: line,
-            speaker: speaker.map(|s| s.name.clone()),
-            voice: entry.voice,
-            title: source.title.clone(),
-            date: source.date.clone(),
-        }
-    }
-
-    /// The help message: what verbatim knows and how to ask.
-    pub fn help(&self, how_to_ask: &str) -> Rendered {
-        let mut plain =
-            String::from("I answer questions with verbatim quotes from these reports:\n");
-        let mut html = String::from(
-            "<p>I answer questions with verbatim quotes from these reports:</p>\n<ul>\n",
-        );
-        for source in &self.knowledge.sources {
-            plain.push_str(&format!("- \"{}\" ({})\n", source.title, source.date));
-            html.push_str(&format!(
-                "<li><em>{}</em> ({})</li>\n",
-                escape(&source.title),
-                escape(&source.date)
-            ));
-        }
-        html.push_str("</ul>\n");
-        let examples: Vec<&str> = self
-            .knowledge
-            .entries
-            .iter()
-            .filter_map(|e| e.phrasings.first())
-            .map(String::as_str)
-            .take(3)
-            .collect();
-        plain.push_str(&format!(
-            "{how_to_ask}\nFor example: {}",
-            examples.join(" / ")
-        ));
-        html.push_str(&format!(
-            "<p>{}<br>For example: {}</p>",
-            escape(how_to_ask),
-            escape(&examples.join(" / "))
-        ));
-        Rendered {
-            plain: defuse(&plain),
-            html: defuse(&html),
-        }
-    }
-
-    /// The sources message: each source with its title and date.
-    pub fn sources(&self) -> Rendered {
-        let mut plain = String::from("My sources:");
-        let mut html = String::from("<p>My sources:</p>\n<ul>\n");
-        for (index, source) in self.knowledge.sources.iter().enumerate() {
-            let entries = self
-                .knowledge
-                .entries
-                .iter()
-                .filter(|e| e.source == index)
-                .count();
-            let extra: String = [&source.publisher, &source.url]
-                .into_iter()
-                .flatten()
-                .map(|x| format!(", {x}"))
-                .collect();
-            plain.push_str(&format!(
-                "\n- \"{}\", {}{extra} ({} entries)",
-                source.title, source.date, entries
-            ));
-            html.push_str(&format!(
-                "<li><em>{}</em>, {}{} ({} entries)</li>\n",
-                escape(&source.title),
-                escape(&source.date),
-                escape(&extra),
-                entries
-            ));
-        }
-        html.push_str("</ul>");
-        Rendered {
-            plain: defuse(&plain),
-            html: defuse(&html),
-        }
-    }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }

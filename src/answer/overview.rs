@@ -1,179 +1,14 @@
-//! Questions about the knowledge as a whole, and small talk, for any knowledge base.
-//!
-//! [`Intents`] recognizes everyday questions from the phrasings in `intents.toml` (beside this file): what a
-//! report is about, who is quoted, when it was published, its headline, which sources there are, and small talk
-//! (greetings, thanks, "how are you", questions about the bot, requests that are not questions about the
-//! reports). [`Overview`] finds, in each source, what answers the overview questions: the headline, the lead
-//! passage, the date line and the speakers, all from the knowledge's own entries and speakers, so every quote is
-//! still a verbatim passage.
+//! The answers to questions about the knowledge as a whole: [`Overview`] finds, in each source, what answers
+//! them (the headline, the lead passage, the date line, the speakers, the entries in the report's order), all
+//! from the knowledge's own entries and speakers, so every quote is still a verbatim passage; the engine's
+//! overview answers narrow them to the sources a question names.
 
-use std::collections::HashSet;
-
-use serde::Deserialize;
-
+use super::intents::Intent;
+use super::{Engine, Prepared, Reply, capitalize};
 use crate::knowledge::check::fold_for_quote;
 use crate::knowledge::{Knowledge, Voice};
-use crate::matcher::lexicon::{frame_words, stop_words};
-use crate::matcher::normalize::{fold, words};
-use crate::matcher::{Document, Lexicon, Matcher, MatcherConfig};
-
-/// An everyday question verbatim recognizes without the knowledge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Intent {
-    /// What a report is about: its headline and lead passage.
-    About,
-    /// Who is quoted, with their capacities.
-    Speakers,
-    /// When it was published.
-    Date,
-    /// Its headline.
-    Headline,
-    /// Who wrote or published it: answered only when the knowledge names a publisher.
-    Author,
-    /// Which sources there are.
-    Sources,
-    /// Hello.
-    Greeting,
-    /// Thank you.
-    Thanks,
-    /// Goodbye.
-    Farewell,
-    /// How are you?
-    Wellbeing,
-    /// Who or what is the bot?
-    Identity,
-    /// A request that is not a question about the reports (a joke, the weather, code).
-    Task,
-    /// How to use the bot.
-    Help,
-    /// "Tell me more", "what else did he say?": in a conversation, the next passage.
-    More,
-    /// "Who is he?": in a conversation, the last speaker's introduction.
-    WhoIsHe,
-}
-
-impl Intent {
-    /// Whether the intent is small talk (answered with a friendly word, never a quote).
-    pub fn is_small_talk(self) -> bool {
-        matches!(
-            self,
-            Intent::Greeting
-                | Intent::Thanks
-                | Intent::Farewell
-                | Intent::Wellbeing
-                | Intent::Identity
-                | Intent::Task
-                | Intent::Help
-        )
-    }
-}
-
-#[derive(Deserialize)]
-struct IntentsFile {
-    keep: Vec<String>,
-    ignore: Vec<String>,
-    intents: Vec<IntentPhrasings>,
-}
-
-#[derive(Deserialize)]
-struct IntentPhrasings {
-    kind: Intent,
-    phrasings: Vec<String>,
-}
-
-/// The everyday questions, indexed for matching word for word.
-#[derive(Debug)]
-pub struct Intents {
-    kinds: Vec<Intent>,
-    matcher: Matcher,
-}
-
-/// A question is read as an intent when its best intent phrasing scores at least this.
-pub const INTENT_SCORE: f64 = 0.72;
-/// Small talk at or above this score is answered as small talk even when the knowledge has an answer.
-pub const SURE_SMALL_TALK: f64 = 0.9;
-
-impl Intents {
-    /// The intents of `intents.toml`. Left out when matching: the file's `ignore` words, English function words
-    /// but for the file's `keep`, and English frame words that no intent phrasing uses ("could you *provide* a
-    /// *brief* summary").
-    pub fn new() -> Intents {
-        let file: IntentsFile =
-            toml::from_str(include_str!("intents.toml")).expect("intents.toml is valid");
-        let kinds = file.intents.iter().map(|i| i.kind).collect();
-        let used: HashSet<String> = file
-            .intents
-            .iter()
-            .flat_map(|i| &i.phrasings)
-            .flat_map(|p| words(&fold(p), usize::MAX))
-            .collect();
-        let mut ignore = file.ignore;
-        ignore.extend(
-            frame_words()
-                .filter(|w| !used.contains(*w))
-                .chain(stop_words().filter(|w| !file.keep.iter().any(|k| k == w)))
-                .map(str::to_string),
-        );
-        let docs: Vec<Document> = file
-            .intents
-            .into_iter()
-            .map(|i| Document {
-                phrasings: i.phrasings,
-                ..Document::default()
-            })
-            .collect();
-        let config = MatcherConfig {
-            lexicon: Lexicon::literal(ignore),
-            ..MatcherConfig::default()
-        };
-        Intents {
-            kinds,
-            matcher: Matcher::new(&docs, config),
-        }
-    }
-
-    /// The intent `question` asks, with its score, if any phrasing is close enough.
-    ///
-    /// ```
-    /// use verbatim::answer::overview::{Intent, Intents};
-    /// let intents = Intents::new();
-    /// assert_eq!(intents.recognize("What is this article about?").map(|i| i.0), Some(Intent::About));
-    /// assert_eq!(intents.recognize("how are you today?").map(|i| i.0), Some(Intent::Wellbeing));
-    /// assert_eq!(intents.recognize("What did Hou say about pollution?"), None);
-    /// ```
-    pub fn recognize(&self, question: &str) -> Option<(Intent, f64)> {
-        let best = self.matcher.explain(question, 1).into_iter().next()?;
-        (best.score >= INTENT_SCORE).then(|| (self.kinds[best.doc], best.score))
-    }
-}
-
-impl Intents {
-    /// The best intents for `question` with their scores and how its words were read (for `--explain`).
-    pub fn debug(&self, question: &str) -> (Vec<(Intent, f64)>, Vec<String>) {
-        let found = self
-            .matcher
-            .explain(question, 3)
-            .into_iter()
-            .map(|s| (self.kinds[s.doc], s.score))
-            .collect();
-        let roles = self
-            .matcher
-            .inspect(question)
-            .query
-            .roles
-            .iter()
-            .map(|(w, r)| format!("{w}:{}", r.name()))
-            .collect();
-        (found, roles)
-    }
-}
-
-impl Default for Intents {
-    fn default() -> Self {
-        Intents::new()
-    }
-}
+use crate::matcher::normalize::{fold, stem, words};
+use crate::matcher::question::{Role, asked_part};
 
 /// What answers the overview questions in one source.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -257,53 +92,128 @@ impl Overview {
     }
 }
 
-/// The reply to small talk: short, friendly, and pointing to the help command.
-///
-/// ```
-/// use verbatim::answer::overview::{small_talk, Intent};
-/// assert!(small_talk(Intent::Thanks, "!help").contains("!help"));
-/// ```
-pub fn small_talk(intent: Intent, help: &str) -> String {
-    let first = match intent {
-        Intent::Greeting => "Hello!",
-        Intent::Thanks => "You're welcome!",
-        Intent::Farewell => "Goodbye!",
-        Intent::Wellbeing => "I'm well, thank you.",
-        Intent::Identity => {
-            "I'm verbatim, a bot that answers with exact quotes from the reports I hold."
+impl Engine {
+    /// Fills `reply` with the answer to an overview question, for each source; false if there is none.
+    pub(super) fn overview(&self, reply: &mut Reply, kind: Intent, prepared: &Prepared) -> bool {
+        let question = &prepared.question;
+        // The sources the question is about: those whose title holds every knowledge word it has ("what is
+        // the bridge story about?"), all of them when it has none; a question with other knowledge words is
+        // about something in a report, not the report.
+        let asked = words(&fold(&asked_part(question)), usize::MAX);
+        let known: Vec<String> = prepared
+            .inspection
+            .query
+            .roles
+            .iter()
+            .filter(|(w, role)| *role == Role::Known && asked.contains(w))
+            .map(|(w, _)| stem(w))
+            .collect();
+        let sources: Vec<usize> = (0..self.knowledge.sources.len())
+            .filter(|&s| {
+                let title: Vec<String> = words(&fold(&self.knowledge.sources[s].title), usize::MAX)
+                    .iter()
+                    .map(|w| stem(w))
+                    .collect();
+                known.iter().all(|k| title.contains(k))
+            })
+            .collect();
+        if sources.is_empty() && kind != Intent::Speakers {
+            return false;
         }
-        Intent::Task => {
-            "I can't do that: I only answer questions about my reports, with exact quotes."
-        }
-        _ => "I answer questions about my reports with exact quotes and their sources.",
-    };
-    format!("{first} Ask me about my reports, or send {help} to see what I can answer.")
-}
+        let entries = |pick: &dyn Fn(&SourceOverview) -> Vec<Option<usize>>| -> Vec<usize> {
+            sources
+                .iter()
+                .flat_map(|&s| pick(&self.overview.sources[s]))
+                .flatten()
+                .collect()
+        };
+        let chosen = match kind {
+            Intent::About => entries(&|s| vec![s.headline, s.lead]),
+            Intent::Date => entries(&|s| vec![s.date]),
+            Intent::Headline => entries(&|s| vec![s.headline]),
+            Intent::Speakers => {
+                reply.listing = self.speakers(question);
+                return reply.listing.is_some();
+            }
+            Intent::Author => {
+                let lines: Vec<String> = sources
+                    .iter()
+                    .map(|&s| &self.knowledge.sources[s])
+                    .filter_map(|s| {
+                        s.publisher
+                            .as_ref()
+                            .map(|p| format!("\"{}\": {p}", s.title))
+                    })
+                    .collect();
+                if lines.is_empty() {
+                    return false;
+                }
+                reply.listing = Some((lines, "as the reports give their publishers".to_string()));
+                return true;
+            }
+            Intent::Sources => {
+                let lines = self
+                    .knowledge
+                    .sources
+                    .iter()
+                    .map(|s| format!("\"{}\", {}", s.title, s.date))
+                    .collect();
+                reply.listing = Some((lines, "verbatim's sources".to_string()));
+                return true;
+            }
+            _ => Vec::new(),
+        };
+        reply.quotes = chosen.into_iter().map(|doc| self.quoted(doc)).collect();
+        !reply.quotes.is_empty()
+    }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn small_talk_is_recognized_and_questions_are_not() {
-        let intents = Intents::new();
-        for (q, want) in [
-            ("hi", Intent::Greeting),
-            ("Hello there!", Intent::Greeting),
-            ("thanks!", Intent::Thanks),
-            ("How are you today?", Intent::Wellbeing),
-            ("are you a bot?", Intent::Identity),
-            ("who is quoted in the report", Intent::Speakers),
-            ("when was it published?", Intent::Date),
-        ] {
-            assert_eq!(intents.recognize(q).map(|i| i.0), Some(want), "{q}");
+    /// Who is quoted: every speaker with their capacity, or, when the question names something their capacities
+    /// hold ("which NPC deputies ..."), those speakers.
+    fn speakers(&self, question: &str) -> Option<(Vec<String>, String)> {
+        let lexicon = self.matcher.config().lexicon.clone();
+        let asked: Vec<Vec<String>> = words(&fold(&asked_part(question)), 64)
+            .into_iter()
+            .filter(|w| !lexicon.is_stop(w) && !lexicon.is_frame(w))
+            .map(|w| {
+                let mut forms = vec![stem(&w)];
+                forms.extend(lexicon.synonyms(&w).iter().map(|s| stem(s)));
+                forms
+            })
+            .collect();
+        let mut all = Vec::new();
+        let mut matching = Vec::new();
+        let mut titles = Vec::new();
+        for (index, source) in self.overview.sources.iter().enumerate() {
+            for &s in &source.speakers {
+                let speaker = &self.knowledge.speakers[s];
+                let line = match &speaker.capacity {
+                    Some(capacity) => format!("{}, {capacity}", capitalize(&speaker.name)),
+                    None => capitalize(&speaker.name),
+                };
+                let held: Vec<String> = words(&fold(&line), usize::MAX)
+                    .iter()
+                    .map(|w| stem(w))
+                    .collect();
+                if asked
+                    .iter()
+                    .any(|forms| forms.iter().any(|f| held.contains(f)))
+                {
+                    matching.push(line.clone());
+                }
+                all.push(line);
+            }
+            let s = &self.knowledge.sources[index];
+            titles.push(format!("\"{}\", {}", s.title, s.date));
         }
-        for q in [
-            "Who is the mayor of Riverton?",
-            "How much did the bridge cost?",
-            "coal",
-        ] {
-            assert_eq!(intents.recognize(q), None, "{q}");
-        }
+        let lines = if matching.is_empty() { all } else { matching };
+        (!lines.is_empty()).then(|| {
+            (
+                lines,
+                format!(
+                    "Speakers as the report introduces them — {}",
+                    titles.join("; ")
+                ),
+            )
+        })
     }
 }

@@ -31,6 +31,7 @@ pub const KEYS: &[(&str, bool)] = &[
     ("matching.answer_threshold", true),
     ("matching.suggest_threshold", true),
     ("matching.max_suggestions", true),
+    ("matching.max_quotes", true),
     ("curation.log_unanswered", true),
     ("curation.log_user_ids", true),
     ("metrics.listen", false),
@@ -104,6 +105,7 @@ fn differs(key: &str, a: &Config, b: &Config) -> bool {
             a.matching.suggest_threshold != b.matching.suggest_threshold
         }
         "matching.max_suggestions" => a.matching.max_suggestions != b.matching.max_suggestions,
+        "matching.max_quotes" => a.matching.max_quotes != b.matching.max_quotes,
         "curation.log_unanswered" => a.curation.log_unanswered != b.curation.log_unanswered,
         "curation.log_user_ids" => a.curation.log_user_ids != b.curation.log_user_ids,
         "metrics.listen" => a.metrics.listen != b.metrics.listen,
@@ -154,7 +156,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(KEYS.len(), 31);
+        assert_eq!(KEYS.len(), 32);
     }
 
     #[test]

@@ -151,6 +151,12 @@ impl Config {
             defaults.max_suggestions as i64,
             1..11,
         );
+        let max_quotes = c.int(
+            m.max_quotes,
+            "matching.max_quotes",
+            defaults.max_quotes as i64,
+            1..11,
+        );
 
         let (limits, metrics, curation) = ops::parse(&mut c, raw.limits, raw.metrics, raw.curation);
 
@@ -209,6 +215,7 @@ impl Config {
                 answer_threshold: answer,
                 suggest_threshold: suggest,
                 max_suggestions: max_suggestions as usize,
+                max_quotes: max_quotes as usize,
             },
             curation,
             limits,

@@ -78,6 +78,7 @@ pub(super) struct RawMatching {
     pub(super) answer_threshold: Option<Spanned<f64>>,
     pub(super) suggest_threshold: Option<Spanned<f64>>,
     pub(super) max_suggestions: Option<Spanned<i64>>,
+    pub(super) max_quotes: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]

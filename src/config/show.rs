@@ -91,6 +91,7 @@ impl Config {
                         "max_suggestions",
                         Some(self.matching.max_suggestions.to_string()),
                     ),
+                    ("max_quotes", Some(self.matching.max_quotes.to_string())),
                 ],
             ),
             (

@@ -138,6 +138,8 @@ pub struct MatcherConfig {
     pub suggest_threshold: Option<f64>,
     /// How many "did you mean" suggestions at most. Default 3.
     pub max_suggestions: usize,
+    /// How many quotes one reply holds at most (several speakers asked at once, an overview). Default 3.
+    pub max_quotes: usize,
     /// Only this many characters of a question are read. Default 1,000.
     pub max_question_chars: usize,
     /// Names that may lead a question and are not part of it ("verbatim: who is ..."). Default `["verbatim"]`.
@@ -153,6 +155,7 @@ impl Default for MatcherConfig {
             answer_threshold: None,
             suggest_threshold: None,
             max_suggestions: 3,
+            max_quotes: 3,
             max_question_chars: 1000,
             names: vec!["verbatim".to_string()],
             lexicon: Lexicon::english(),
