@@ -18,6 +18,7 @@ pub mod intents;
 mod messages;
 pub mod overview;
 pub mod reply;
+mod several;
 
 use std::path::PathBuf;
 
@@ -169,10 +170,20 @@ impl Engine {
                 && score >= intents::SURE_SMALL_TALK
                 && inspection.query.content == 0
         });
+        // Several speakers named at once: a quote for each.
+        let named = self.several(question);
+        if let Some(docs) = named.as_ref().filter(|_| self.names_several(question)) {
+            return self.answer_with(question, docs);
+        }
         if let (Found::Answer, Some(doc), false) = (found.outcome, found.doc, overview_first) {
             reply.outcome = Outcome::Answer;
             reply.quotes.push(self.quoted(doc));
             return reply;
+        }
+        // A plural that stands for several speakers ("what did the deputies propose?"), when no one passage
+        // answers.
+        if let Some(docs) = named {
+            return self.answer_with(question, &docs);
         }
         if let Some((kind, _)) = intent
             && self.overview(&mut reply, kind, prepared)
