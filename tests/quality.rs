@@ -91,7 +91,7 @@ fn strangers_sets_cross_validated_meet_the_floors() {
     assert_floors(
         "all sets, cross-validated",
         &report.cross_validated,
-        [89.0, 98.0, 92.0],
+        [88.0, 98.0, 92.0],
     );
     // The shipped calibration is this fit: what it does on the sets matches what calibrate reports.
     assert_floors(

@@ -17,7 +17,7 @@ use super::intents::Intent;
 use super::{Engine, Outcome, Reply};
 use crate::matcher::normalize::{fold, words};
 
-/// What a conversation remembers. Plain data, by entry id.
+/// What a conversation remembers. Plain data, by entry key ([`Knowledge::key`](crate::knowledge::Knowledge::key)).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Conversation {
     /// The entries of the last answer.
@@ -40,7 +40,7 @@ impl Conversation {
     pub fn record(&mut self, question: &str, reply: &Reply) {
         match reply.outcome {
             Outcome::Answer if !reply.quotes.is_empty() => {
-                self.last_entries = reply.quotes.iter().map(|q| q.entry.clone()).collect();
+                self.last_entries = reply.quotes.iter().map(|q| q.key.clone()).collect();
                 self.last_speaker = reply.quotes.iter().find_map(|q| q.speaker.clone());
                 self.last_question = Some(question.to_string());
                 for id in &self.last_entries {
@@ -109,8 +109,7 @@ impl Engine {
 
     /// The reply that accepts suggestion `choice` (1-based) of `offered` (entry ids), if it is one.
     pub fn accept(&self, question: &str, offered: &[String], choice: usize) -> Option<Reply> {
-        let id = offered.get(choice.checked_sub(1)?)?;
-        let doc = self.knowledge.entries.iter().position(|e| &e.id == id)?;
+        let doc = self.knowledge.find(offered.get(choice.checked_sub(1)?)?)?;
         Some(self.answer_with(question, &[doc]))
     }
 
@@ -120,7 +119,7 @@ impl Engine {
         {
             return reply;
         }
-        let intent = self.intents.recognize(question).map(|(kind, _)| kind);
+        let intent = self.intent_of(question).map(|(kind, _)| kind);
         let speaker = conversation.last_speaker.as_deref();
         match intent {
             Some(Intent::More) if !conversation.last_entries.is_empty() => {
@@ -169,11 +168,14 @@ impl Engine {
 
     /// "Tell me more": the best entry of the last speaker (or, without one, of the last question) not shown yet.
     fn more(&self, conversation: &Conversation, question: &str) -> Reply {
-        let shown = |doc: usize| conversation.shown.contains(&self.knowledge.entries[doc].id);
+        let shown = |doc: usize| {
+            let key = self.knowledge.key(&self.knowledge.entries[doc]);
+            conversation.shown.contains(&key)
+        };
         let last_docs: Vec<usize> = conversation
             .last_entries
             .iter()
-            .filter_map(|id| self.knowledge.entries.iter().position(|e| &e.id == id))
+            .filter_map(|key| self.knowledge.find(key))
             .collect();
         let quote_of = |doc: usize| &self.knowledge.entries[doc].quote;
         let candidates: Vec<usize> = match &conversation.last_speaker {

@@ -82,6 +82,8 @@ struct IntentPhrasings {
 pub struct Intents {
     kinds: Vec<Intent>,
     matcher: Matcher,
+    /// Every word of the phrasings (folded).
+    vocabulary: HashSet<String>,
 }
 
 /// A question is read as an intent when its best intent phrasing scores at least this.
@@ -125,6 +127,7 @@ impl Intents {
         Intents {
             kinds,
             matcher: Matcher::new(&docs, config),
+            vocabulary: used,
         }
     }
 
@@ -144,6 +147,11 @@ impl Intents {
 }
 
 impl Intents {
+    /// Whether a folded word is one of the words everyday questions are made of ("headline", "published").
+    pub fn uses(&self, word: &str) -> bool {
+        self.vocabulary.contains(word)
+    }
+
     /// The best intents for `question` with their scores and how its words were read (for `--explain`).
     pub fn debug(&self, question: &str) -> (Vec<(Intent, f64)>, Vec<String>) {
         let found = self

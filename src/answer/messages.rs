@@ -35,6 +35,7 @@ impl Engine {
         }
         Quoted {
             entry: entry.id.clone(),
+            key: self.knowledge.key(entry),
             quote: entry.quote.clone(),
             source: line,
             speaker: speaker.map(|s| s.name.clone()),

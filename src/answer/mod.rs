@@ -24,6 +24,7 @@ use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
 use crate::knowledge::{Knowledge, builtin, check, load};
+use crate::matcher::normalize::{fold, is_stop_word, words};
 use crate::matcher::question::asked_part;
 use crate::matcher::{Calibration, Inspection, Matcher, MatcherConfig, Outcome as Found};
 use intents::{Intent, Intents};
@@ -137,8 +138,28 @@ impl Engine {
         Prepared {
             question: question.to_string(),
             inspection: self.matcher.inspect(question),
-            intent: self.intents.recognize(&asked_part(question)),
+            intent: self.intent_of(question),
         }
+    }
+
+    /// The everyday question `question` asks, read without the words that name something in the knowledge
+    /// ("what is the *bridge* story about?" is "what is the story about?", about the report whose title says
+    /// bridge).
+    /// Small talk is recognized on the whole question, so "what are Shandong's targets?" is not "what are you?".
+    pub(crate) fn intent_of(&self, question: &str) -> Option<(Intent, f64)> {
+        let asked = asked_part(question);
+        let whole = self.intents.recognize(&asked);
+        if whole.is_some_and(|(kind, _)| kind.is_small_talk()) {
+            return whole;
+        }
+        let kept: Vec<String> = words(&fold(&asked), 64)
+            .into_iter()
+            .filter(|w| self.intents.uses(w) || is_stop_word(w) || !self.matcher.knows(w))
+            .collect();
+        self.intents
+            .recognize(&kept.join(" "))
+            .filter(|(kind, _)| !kind.is_small_talk())
+            .or(whole)
     }
 
     /// The reply to a prepared question when the decision is `answer` ([`Engine::ask`] takes the matcher's;
@@ -153,7 +174,7 @@ impl Engine {
         reply.ranking = inspection
             .ranked
             .iter()
-            .map(|s| (self.knowledge.entries[s.doc].id.clone(), s.score))
+            .map(|s| (self.knowledge.key(&self.knowledge.entries[s.doc]), s.score))
             .collect();
         if let Some((kind, score)) = intent
             && kind.is_small_talk()
@@ -208,7 +229,7 @@ impl Engine {
                         .unwrap_or(closest)
                 };
                 reply.suggestions.push(question.clone());
-                reply.suggested.push(entry.id.clone());
+                reply.suggested.push(self.knowledge.key(entry));
             }
         }
         reply

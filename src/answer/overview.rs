@@ -105,7 +105,7 @@ impl Engine {
             .query
             .roles
             .iter()
-            .filter(|(w, role)| *role == Role::Known && asked.contains(w))
+            .filter(|(w, role)| *role == Role::Known && asked.contains(w) && !self.intents.uses(w))
             .map(|(w, _)| stem(w))
             .collect();
         let sources: Vec<usize> = (0..self.knowledge.sources.len())

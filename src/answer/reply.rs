@@ -21,6 +21,8 @@ pub struct Rendered {
 pub struct Quoted {
     /// The entry's id.
     pub entry: String,
+    /// The entry's key, unique across sources (`source-id/entry-id`).
+    pub key: String,
     /// The verbatim quote.
     pub quote: String,
     /// The full attribution line: speaker and capacity, whose words, report title, date.
@@ -66,11 +68,11 @@ pub struct Reply {
     pub listing: Option<(Vec<String>, String)>,
     /// "Did you mean" phrasings, when the outcome is suggest.
     pub suggestions: Vec<String>,
-    /// The entries those suggestions ask for (ids), in the same order.
+    /// The entries those suggestions ask for (keys), in the same order.
     pub suggested: Vec<String>,
     /// The friendly word, when the outcome is small talk.
     pub small_talk: Option<String>,
-    /// The entries the matcher ranked best for the question (id, score), best first, whatever the outcome.
+    /// The entries the matcher ranked best for the question (key, score), best first, whatever the outcome.
     pub ranking: Vec<(String, f64)>,
     /// The command that shows help, mentioned when nothing matched.
     pub help_command: String,

@@ -91,16 +91,40 @@ const LAMBDAS: [f64; 3] = [0.001, 0.01, 0.05];
 /// Fits the decision of `engine`'s knowledge on `set` (the engine's calibration is changed while fitting and
 /// restored after).
 pub fn calibrate(engine: &mut Engine, set: &[Labeled], options: Options) -> Report {
-    let original = engine.matcher().config().calibration.clone();
-    let current = evaluate(engine, set);
-    let folds = assign_folds(set, options);
+    calibrate_parts(&mut [Part { engine, set }], options)
+}
+
+/// A knowledge base and questions labeled for it: calibration can fit one decision on several, so that it
+/// carries over to knowledge it has not seen (a curated file and drafts of other reports).
+pub struct Part<'a> {
+    /// The knowledge base.
+    pub engine: &'a mut Engine,
+    /// Its labeled questions.
+    pub set: &'a [Labeled],
+}
+
+/// Fits one decision on every part together (see [`calibrate`]); the accuracies count every question of every
+/// part. Each engine's calibration is changed while fitting and restored after.
+pub fn calibrate_parts(parts: &mut [Part<'_>], options: Options) -> Report {
+    let originals: Vec<Calibration> = parts
+        .iter()
+        .map(|p| p.engine.matcher().config().calibration.clone())
+        .collect();
+    let current = evaluate_parts(parts);
+    let all_questions: Vec<&Labeled> = parts.iter().flat_map(|p| p.set.iter()).collect();
+    let folds = assign_folds(&all_questions, options);
+    let set_weights = |parts: &mut [Part<'_>], weights: TermWeights| {
+        for (p, original) in parts.iter_mut().zip(&originals) {
+            p.engine.set_calibration(Calibration {
+                weights,
+                ..original.clone()
+            });
+        }
+    };
     let mut best: Option<(f64, TermWeights, f64, Accuracy)> = None;
     for weights in grid() {
-        engine.set_calibration(Calibration {
-            weights,
-            ..original.clone()
-        });
-        let samples = samples(engine, set, &folds);
+        set_weights(parts, weights);
+        let samples = samples(parts, &folds);
         for lambda in LAMBDAS {
             let accuracy = cross_validate(&samples, options.folds, lambda);
             let objective = accuracy.objective();
@@ -110,11 +134,8 @@ pub fn calibrate(engine: &mut Engine, set: &[Labeled], options: Options) -> Repo
         }
     }
     let (_, weights, lambda, cross_validated) = best.expect("the grid is not empty");
-    engine.set_calibration(Calibration {
-        weights,
-        ..original.clone()
-    });
-    let all = samples(engine, set, &folds);
+    set_weights(parts, weights);
+    let all = samples(parts, &folds);
     let (model, threshold) = fit(&all.iter().collect::<Vec<_>>(), lambda);
     // As the calibration file writes it, so that the figures below are those of the file.
     let calibration = rounded(&Calibration {
@@ -123,17 +144,31 @@ pub fn calibrate(engine: &mut Engine, set: &[Labeled], options: Options) -> Repo
         answer_threshold: threshold,
         suggest_threshold: threshold / 4.0,
     });
-    engine.set_calibration(calibration.clone());
-    let fitted_on_all = evaluate(engine, set);
-    engine.set_calibration(original);
+    for p in parts.iter_mut() {
+        p.engine.set_calibration(calibration.clone());
+    }
+    let fitted_on_all = evaluate_parts(parts);
+    for (p, original) in parts.iter_mut().zip(originals) {
+        p.engine.set_calibration(original);
+    }
     Report {
         current,
         cross_validated,
         fitted_on_all,
         calibration,
         lambda,
-        questions: set.len(),
+        questions: all_questions.len(),
     }
+}
+
+fn evaluate_parts(parts: &[Part<'_>]) -> Accuracy {
+    let mut accuracy = Accuracy::default();
+    for p in parts {
+        for item in p.set {
+            accuracy.add(item.kind, judge(item, &p.engine.ask(&item.q)));
+        }
+    }
+    accuracy
 }
 
 /// Accuracy of `engine` as it is on `set`.
@@ -146,7 +181,7 @@ pub fn evaluate(engine: &Engine, set: &[Labeled]) -> Accuracy {
 }
 
 /// Each question's fold: questions of each kind dealt out in turn after a seeded shuffle.
-fn assign_folds(set: &[Labeled], options: Options) -> Vec<usize> {
+fn assign_folds(set: &[&Labeled], options: Options) -> Vec<usize> {
     let mut order: Vec<usize> = (0..set.len()).collect();
     let mut state = options.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     for i in (1..order.len()).rev() {
@@ -163,10 +198,13 @@ fn assign_folds(set: &[Labeled], options: Options) -> Vec<usize> {
     folds
 }
 
-fn samples(engine: &Engine, set: &[Labeled], folds: &[usize]) -> Vec<Sample> {
-    set.iter()
+/// Every question of every part, prepared once under the parts' current weights; `folds` in the same order.
+fn samples(parts: &[Part<'_>], folds: &[usize]) -> Vec<Sample> {
+    parts
+        .iter()
+        .flat_map(|p| p.set.iter().map(move |item| (&*p.engine, item)))
         .zip(folds)
-        .map(|(item, &fold)| {
+        .map(|((engine, item), &fold)| {
             let prepared = engine.prepare(&item.q);
             let features: Features = prepared.inspection.features;
             Sample {

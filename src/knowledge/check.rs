@@ -177,6 +177,28 @@ fn push_sentence<'t>(found: &mut Vec<(usize, &'t str)>, text: &'t str, start: us
 pub fn collisions(loaded: &Loaded, matcher: &Matcher) -> Vec<Diagnostic> {
     let knowledge = &loaded.knowledge;
     let config = matcher.config();
+    // Phrasings (by their content terms) that entries of several sources share: generic questions such as "What
+    // is the headline?", which each source may have; they are answered for each source, not checked as
+    // collisions.
+    let key = |phrasing: &str| {
+        let mut terms = crate::matcher::normalize::terms(phrasing);
+        terms.sort();
+        terms.join(" ")
+    };
+    let mut sources_of: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for entry in &knowledge.entries {
+        for phrasing in &entry.phrasings {
+            let owners = sources_of.entry(key(phrasing)).or_default();
+            if !owners.contains(&entry.source) {
+                owners.push(entry.source);
+            }
+        }
+    }
+    let shared = |phrasing: &str| {
+        sources_of
+            .get(&key(phrasing))
+            .is_some_and(|owners| owners.len() > 1)
+    };
     let mut found = Vec::new();
     for (i, (entry, at)) in knowledge
         .entries
@@ -185,6 +207,9 @@ pub fn collisions(loaded: &Loaded, matcher: &Matcher) -> Vec<Diagnostic> {
         .enumerate()
     {
         for (phrasing, position) in entry.phrasings.iter().zip(&at.phrasings) {
+            if knowledge.sources.len() > 1 && shared(phrasing) {
+                continue;
+            }
             let inspection = matcher.inspect(phrasing);
             let result = matcher.decide(&inspection);
             let read = &inspection.query;

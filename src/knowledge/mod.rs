@@ -202,9 +202,37 @@ impl Knowledge {
         )
     }
 
-    /// Looks an entry up by id.
+    /// Looks an entry up by id (the first, if several sources have an entry of that id).
     pub fn entry(&self, id: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// An entry's key, unique across the knowledge base: `source-id/entry-id` (entry ids are unique only within
+    /// their source, so that knowledge files compose).
+    pub fn key(&self, entry: &Entry) -> String {
+        format!("{}/{}", self.sources[entry.source].id, entry.id)
+    }
+
+    /// The index of the entry with `key` (see [`Knowledge::key`]), or with id `key` when only one entry has it.
+    ///
+    /// ```
+    /// let knowledge = verbatim::knowledge::builtin::load_builtin().knowledge;
+    /// let i = knowledge.find("shandong-manufacturing-2023/headline").unwrap();
+    /// assert_eq!(knowledge.find("headline"), Some(i));
+    /// assert_eq!(knowledge.find("nope/headline"), None);
+    /// ```
+    pub fn find(&self, key: &str) -> Option<usize> {
+        if let Some((source, id)) = key.split_once('/') {
+            return self
+                .entries
+                .iter()
+                .position(|e| e.id == id && self.sources[e.source].id == source);
+        }
+        let mut found = self.entries.iter().enumerate().filter(|(_, e)| e.id == key);
+        match (found.next(), found.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
     }
 }
 

@@ -121,11 +121,11 @@ pub const EXACT: f64 = 0.999_999;
 /// with it.
 pub const TIE_MARGIN: f64 = 0.04;
 
-/// Whether the decision answers with the best candidate: always when the question is one of its phrasings word
-/// for word (a curator's explicit answer, even a phrasing made of frame words only such as "What is the topic
-/// of this story?"); never when another passage is as good (a tie is not a confident answer: "Shandong" alone,
-/// or "what else did he suggest?" with two speakers who suggested); else when the confidence reaches the
-/// threshold.
+/// Whether the decision answers with the best candidate: never when a rival passage is as good (a tie is not a
+/// confident answer: "Shandong" alone, "what else did he suggest?" with two speakers who suggested, "What is
+/// the headline?" with two sources); else always when the question is one of its phrasings word for word (a
+/// curator's explicit answer, even a phrasing made of frame words only such as "What is the topic of this
+/// story?"), or when the confidence reaches the threshold.
 ///
 /// ```
 /// use verbatim::matcher::decide::{answers, Features};
@@ -133,12 +133,13 @@ pub const TIE_MARGIN: f64 = 0.04;
 /// assert!(answers(&clear, 0.9, 0.7) && !answers(&clear, 0.6, 0.7));
 /// let tied = Features { margin: 0.01, rival_margin: 0.01, ..clear };
 /// assert!(!answers(&tied, 0.9, 0.7));
-/// let exact = Features { coverage: 1.0, fit: 1.0, margin: 0.0, ..clear };
+/// let exact = Features { coverage: 1.0, fit: 1.0, ..clear };
 /// assert!(answers(&exact, 0.1, 0.7));
+/// assert!(!answers(&Features { rival_margin: 0.0, ..exact }, 0.1, 0.7));
 /// ```
 pub fn answers(features: &Features, confidence: f64, threshold: f64) -> bool {
     let exact = features.coverage >= EXACT && features.fit >= EXACT;
-    exact || (features.rival_margin >= TIE_MARGIN && confidence >= threshold)
+    features.rival_margin >= TIE_MARGIN && (exact || confidence >= threshold)
 }
 
 /// A logistic model: `confidence = 1 / (1 + exp(-(intercept + Σ coefficient × feature)))`.

@@ -98,13 +98,15 @@ fn loading_on_any_number_of_threads_gives_the_same_result() {
     let s = generate(&config(300, 5));
     let files = s.files();
     let mut knowledge = knowledge_files(&files);
-    // Problems inside a file and across files: a broken entry, and a file repeating another's entries.
+    // Problems inside a file and across files: a broken entry, a file repeating another's source (and so
+    // every entry), and entries repeating ids and phrasings within one source.
     knowledge[2].text = knowledge[2].text.replacen("quote = ", "quote = 7 #", 1);
-    let copy = knowledge[0].text.replacen("id = \"", "id = \"other-", 1);
     knowledge.push(load::KnowledgeFile {
         path: "knowledge/zz.toml".into(),
-        text: copy,
+        text: knowledge[0].text.clone(),
     });
+    let (head, rest) = knowledge[1].text.split_once("[[entries]]").unwrap();
+    knowledge[1].text = format!("{head}[[entries]]{rest}\n[[entries]]{rest}");
     let read = |path: &Path| read_generated(&files, path);
     let one = load::load_on(&knowledge, &read, 1);
     assert!(one.diagnostics.len() > 10, "{:?}", one.diagnostics);

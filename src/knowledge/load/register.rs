@@ -1,6 +1,7 @@
-//! What spans files, done file by file in order on the items of [`reader`](super::reader): unique source and
-//! entry ids, phrasings repeated across entries, reading the source texts, and numbering sources and speakers
-//! across the knowledge base.
+//! What spans files, done file by file in order on the items of [`reader`](super::reader): unique source ids,
+//! entry ids unique within their source, phrasings repeated across the entries of one source (two sources may
+//! share a generic phrasing such as "What is the headline?"), reading the source texts, and numbering sources
+//! and speakers across the knowledge base. So a drafted file loads beside any other knowledge with no edits.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -16,8 +17,9 @@ use crate::knowledge::{Entry, Source};
 pub(super) struct Registry<'a> {
     pub loaded: Loaded,
     read_source: &'a dyn Fn(&Path) -> std::io::Result<String>,
-    entry_ids: HashMap<Arc<str>, Position>,
-    /// Keyed by the phrasing keys of [`reader`](super::reader), which are hashes already.
+    /// Entry ids by source (index) and id.
+    entry_ids: HashMap<(usize, Arc<str>), Position>,
+    /// Keyed by the phrasing keys of [`reader`](super::reader), which are hashes already, mixed with the source.
     phrasing_owner: HashMap<u64, (Arc<str>, Position), BuildHasherDefault<KeyHasher>>,
     source_ids: HashMap<String, Position>,
 }
@@ -108,10 +110,12 @@ impl<'a> Registry<'a> {
         Some(sources.len() - 1)
     }
 
-    /// Accepts an entry unless its id is taken or one of its phrasings (by `keys`) is another entry's.
+    /// Accepts an entry unless its id is taken in its source or one of its phrasings (by `keys`) is another
+    /// entry's of the same source.
     fn register(&mut self, entry: Entry, location: EntryLocation, keys: &[u64]) {
         let mut ok = true;
-        if let Some(first) = self.entry_ids.get(entry.id.as_str()) {
+        let id_key = (entry.source, Arc::<str>::from(entry.id.as_str()));
+        if let Some(first) = self.entry_ids.get(&id_key) {
             let message = format!(
                 "duplicate entry id `{}` (first used at {}:{})",
                 entry.id,
@@ -122,13 +126,16 @@ impl<'a> Registry<'a> {
                 location
                     .entry
                     .diagnostic(Severity::Error, message)
-                    .with_hint("give each entry its own id"),
+                    .with_hint("give each entry of a source its own id"),
             );
             ok = false;
         }
         let owner: Arc<str> = entry.id.as_str().into();
         for ((phrasing, at), key) in entry.phrasings.iter().zip(&location.phrasings).zip(keys) {
-            match self.phrasing_owner.get(key) {
+            let key = crate::matcher::deletions::mix64(
+                key ^ (entry.source as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+            );
+            match self.phrasing_owner.get(&key) {
                 Some((owner, first)) => {
                     let message = format!(
                         "entry `{}`: phrasing \"{phrasing}\" repeats one of entry `{owner}` ({}:{})",
@@ -144,13 +151,12 @@ impl<'a> Registry<'a> {
                     ok = false;
                 }
                 None => {
-                    self.phrasing_owner
-                        .insert(*key, (owner.clone(), at.clone()));
+                    self.phrasing_owner.insert(key, (owner.clone(), at.clone()));
                 }
             }
         }
         if ok {
-            self.entry_ids.insert(owner, location.entry.clone());
+            self.entry_ids.insert(id_key, location.entry.clone());
             self.loaded.knowledge.entries.push(entry);
             self.loaded.locations.entries.push(location);
         }

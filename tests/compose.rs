@@ -1,0 +1,90 @@
+//! Knowledge files compose: a drafted file loads beside the shipped knowledge with no edits (entry ids are
+//! unique within their source, and two sources may share a generic phrasing such as "What is the headline of
+//! this report?"), and questions about "the report" are answered for each source, or for the one they name.
+
+use std::path::Path;
+
+use verbatim::answer::{Engine, Outcome};
+use verbatim::draft::{DraftOptions, draft, writer};
+use verbatim::knowledge::{check, load};
+use verbatim::matcher::MatcherConfig;
+
+/// The shipped knowledge and a draft of `tests/data/reports/riverton-bridge.txt`, in one directory.
+fn both(dir: &Path) {
+    std::fs::create_dir_all(dir.join("sources")).unwrap();
+    for entry in std::fs::read_dir("knowledge").unwrap().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    for entry in std::fs::read_dir("knowledge/sources").unwrap().flatten() {
+        std::fs::copy(entry.path(), dir.join("sources").join(entry.file_name())).unwrap();
+    }
+    let report = std::fs::read_to_string("tests/data/reports/riverton-bridge.txt").unwrap();
+    std::fs::write(dir.join("sources/riverton-bridge.txt"), &report).unwrap();
+    let options = DraftOptions {
+        source_path: "sources/riverton-bridge.txt".into(),
+        ..DraftOptions::default()
+    };
+    let drafted = draft(&report, &options);
+    std::fs::write(dir.join("riverton-bridge.toml"), writer::to_toml(&drafted)).unwrap();
+}
+
+#[test]
+fn a_draft_loads_beside_the_shipped_knowledge() {
+    let dir = tempfile::tempdir().unwrap();
+    both(dir.path());
+    let mut loaded = load::load_paths(&[dir.path().to_path_buf()]);
+    let config = MatcherConfig {
+        calibration: loaded.calibration_or_builtin(),
+        ..MatcherConfig::default()
+    };
+    let diagnostics = check::check(&mut loaded, &config);
+    let errors: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let knowledge = &loaded.knowledge;
+    assert_eq!(knowledge.sources.len(), 2);
+    // Both sources have an entry `headline`; keys tell them apart.
+    let headlines: Vec<String> = knowledge
+        .entries
+        .iter()
+        .filter(|e| e.id == "headline")
+        .map(|e| knowledge.key(e))
+        .collect();
+    assert_eq!(headlines.len(), 2, "{headlines:?}");
+    assert_ne!(headlines[0], headlines[1]);
+    assert_eq!(
+        knowledge.find("headline"),
+        None,
+        "ambiguous without its source"
+    );
+    assert!(knowledge.find(&headlines[1]).is_some());
+}
+
+#[test]
+fn questions_about_the_report_are_answered_for_each_source_or_the_one_named() {
+    let dir = tempfile::tempdir().unwrap();
+    both(dir.path());
+    let (engine, _) = Engine::load(&[dir.path().to_path_buf()], MatcherConfig::default()).unwrap();
+    let titles = |question: &str| -> Vec<String> {
+        let reply = engine.ask(question);
+        assert_eq!(reply.outcome, Outcome::Answer, "{question}: {reply:?}");
+        reply.quotes.iter().map(|q| q.title.clone()).collect()
+    };
+    let each = titles("What is the headline?");
+    assert_eq!(each.len(), 2, "{each:?}");
+    assert_ne!(each[0], each[1]);
+    let named = titles("what is the bridge story about?");
+    assert!(
+        !named.is_empty() && named.iter().all(|t| t.contains("bridge")),
+        "{named:?}"
+    );
+    let named = titles("when was the Shandong report published?");
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert!(named[0].contains("Shandong"));
+}
