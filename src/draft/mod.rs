@@ -10,6 +10,7 @@
 pub mod clauses;
 pub mod names;
 pub mod phrasings;
+pub mod refer;
 pub mod sentences;
 pub mod settle;
 pub mod speakers;
@@ -83,7 +84,7 @@ pub struct Draft {
 }
 
 /// Phrasings per entry at most.
-pub const MAX_PHRASINGS: usize = 8;
+pub const MAX_PHRASINGS: usize = 14;
 
 /// Drafts a knowledge file from a report.
 ///
@@ -160,6 +161,11 @@ pub fn draft(report: &str, options: &DraftOptions) -> Draft {
         entries: Vec::new(),
         uncovered: Vec::new(),
     };
+    let short_names: Vec<Option<String>> = draft
+        .speakers
+        .iter()
+        .map(|s| refer::short_name(s, report))
+        .collect();
     let mut ids: HashMap<String, usize> = HashMap::new();
     for ((unit, speech), found) in units.iter().zip(&speeches).zip(&resolved) {
         if unit.kind == Kind::Furniture {
@@ -174,6 +180,7 @@ pub fn draft(report: &str, options: &DraftOptions) -> Draft {
             introduces: found.is_some_and(|(_, first)| first),
             main_subject: main_subject.as_deref(),
             speakers: &draft.speakers,
+            short_name: speaker.and_then(|i| short_names[i].as_deref()),
         };
         let mut pool = phrasings::candidates(&passage, &vocabulary);
         let voice = match (unit.kind, speaker) {

@@ -27,6 +27,8 @@ pub struct Passage<'a> {
     pub main_subject: Option<&'a str>,
     /// Every speaker of the report (a role that several hold asks for none of them).
     pub speakers: &'a [DraftSpeaker],
+    /// The name the report uses for the speaker after introducing them ("Zhang"), if any.
+    pub short_name: Option<&'a str>,
 }
 
 /// Candidate phrasings for a passage, best first, without duplicates.
@@ -39,7 +41,7 @@ pub struct Passage<'a> {
 /// let text = "In 2023, the number of visitors rose by 5 percent.";
 /// let speech = analyze(text);
 /// let passage = Passage { kind: Kind::Sentence, text, speech: &speech, speaker: None, introduces: false,
-///     main_subject: None, speakers: &[] };
+///     main_subject: None, speakers: &[], short_name: None };
 /// let found = candidates(&passage, &Vocabulary::new([text, "other"]));
 /// assert!(found.contains(&"How much did the number of visitors rise?".to_string()), "{found:?}");
 /// ```
@@ -150,6 +152,41 @@ fn sentence(p: &Passage, v: &Vocabulary, out: &mut Vec<String>) {
         match who {
             Some(who) => out.push(format!("What did {who} say about {topic}?")),
             None => out.push(format!("What does the report say about {topic}?")),
+        }
+    }
+    // How strangers refer to the speaker: the short name the report uses, and a role from the capacity that no
+    // other speaker shares ("the Tianfu Cloud-Compute general manager").
+    if let Some(speaker) = p.speaker.filter(|s| !s.collective) {
+        let role = speaker
+            .capacity
+            .as_deref()
+            .map(super::refer::roles)
+            .and_then(|roles| {
+                roles.into_iter().find(|r| {
+                    r.contains(' ')
+                        && !p.speakers.iter().any(|o| {
+                            o.id != speaker.id
+                                && o.capacity
+                                    .as_deref()
+                                    .is_some_and(|c| c.contains(r.as_str()))
+                        })
+                })
+            });
+        for topic in found.iter().take(2) {
+            if let Some(short) = p.short_name {
+                out.push(format!("What did {short} say about {topic}?"));
+            }
+            if let Some(role) = &role {
+                out.push(format!("What did the {role} say about {topic}?"));
+            }
+        }
+        if p.introduces {
+            if let Some(short) = p.short_name {
+                out.push(format!("What is {short}'s job?"));
+            }
+            if let Some(role) = &role {
+                out.push(format!("Who is the {role}?"));
+            }
         }
     }
     for clause in &content {

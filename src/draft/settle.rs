@@ -66,7 +66,11 @@ pub fn knowledge(draft: &Draft) -> Knowledge {
 /// Drops colliding phrasings and refills from each entry's pool until every phrasing resolves to its own
 /// entry. An entry left with fewer than two phrasings is removed (its sentence then shows as uncovered).
 pub fn settle(draft: &mut Draft) {
-    let config = MatcherConfig::default();
+    // The decision a drafted file gets when it is loaded: the shipped calibration.
+    let config = MatcherConfig {
+        calibration: crate::knowledge::builtin::calibration(),
+        ..MatcherConfig::default()
+    };
     for round in 0.. {
         let mut changed = dedupe(draft);
         let knowledge = knowledge(draft);
