@@ -16,6 +16,8 @@
 //! [`synth`] generates synthetic knowledge and questions, and [`bench`] measures speed, memory and accuracy
 //! on them (`verbatim bench`).
 //!
+//! [`text`] is at the bottom: where sentences end, abbreviations and months, cutting text, a hash finalizer.
+//!
 //! [`diagnostic`] is the shared shape of every problem reported about an input file; [`errors`] puts an error
 //! and its causes on one short line for logs.
 
@@ -32,3 +34,4 @@ pub mod errors;
 pub mod knowledge;
 pub mod matcher;
 pub mod synth;
+pub mod text;

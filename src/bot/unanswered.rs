@@ -17,13 +17,7 @@ pub fn record(config: &Config, reply: &Reply, room: &str, user: &str) {
         return;
     };
     // Only what the matcher read is kept ([limits] max_question_chars).
-    if let Some((cut, _)) = record
-        .text
-        .char_indices()
-        .nth(config.limits.max_question_chars)
-    {
-        record.text.truncate(cut);
-    }
+    record.text = crate::text::truncate(&record.text, config.limits.max_question_chars).to_string();
     let path = config.matrix.state_dir.join(LOG_FILE_NAME);
     if let Err(e) = append_unanswered(&path, &record) {
         tracing::warn!(%room, "cannot append to {}: {e}", path.display());

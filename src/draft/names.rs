@@ -1,7 +1,16 @@
 //! Reading names and capacities: "Dr. Alan Brooks" -> "Alan Brooks"; ", a deputy to ... Group, which is
 //! based in Zibo" -> "a deputy to ... Group".
 
-use super::speech::CONTINUATIONS;
+/// Words that continue a speech with more reported speech by the same speaker ("adding that ..."): what
+/// ends a capacity, and what [`speech`](super::speech) reads on as more of the speaker's words.
+pub(super) const CONTINUATIONS: &[&str] = &[
+    "adding that",
+    "saying that",
+    "noting that",
+    "adding",
+    "saying",
+    "noting",
+];
 
 /// Honorifics dropped from names.
 const HONORIFICS: &[&str] = &[

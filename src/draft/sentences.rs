@@ -8,7 +8,7 @@
 //! bracket) followed by a capital letter, a quote or a bracket, except after an abbreviation ("Jan.", "Dr.",
 //! an initial) and except inside a direct quote, so a quote spanning sentences stays whole.
 
-use crate::matcher::normalize::{MONTHS, is_abbreviation};
+use crate::text::MONTHS;
 
 /// What a unit of the report is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,7 +224,8 @@ pub fn credit(line: &str) -> Option<&str> {
         .then_some(inner)
 }
 
-/// Splits one paragraph into sentences, keeping abbreviations and direct quotes whole.
+/// Splits one paragraph into sentences, keeping abbreviations and direct quotes whole: the rules of
+/// [`crate::text::sentences`], which `verbatim check` uses too.
 ///
 /// ```
 /// use verbatim::draft::sentences::sentences;
@@ -232,61 +233,10 @@ pub fn credit(line: &str) -> Option<&str> {
 /// assert_eq!(s, ["A worker in Weifang, Jan 28, 2023.", "\u{201c}Go on. Now,\u{201d} said Mr. Li.", "Done."]);
 /// ```
 pub fn sentences(paragraph: &str) -> Vec<&str> {
-    let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
-    let mut found = Vec::new();
-    let mut start = 0;
-    let mut open = false;
-    let mut i = 0;
-    while i < chars.len() {
-        let (at, c) = chars[i];
-        match c {
-            '"' => open = !open,
-            '\u{201c}' => open = true,
-            '\u{201d}' => open = false,
-            '.' | '?' | '!' => {
-                let mut j = i + 1;
-                let mut still_open = open;
-                while let Some(&(_, n)) = chars.get(j) {
-                    match n {
-                        '"' => still_open = !still_open,
-                        '\u{201d}' => still_open = false,
-                        '\u{2019}' | '\'' | ')' | ']' => {}
-                        _ => break,
-                    }
-                    j += 1;
-                }
-                let end = chars.get(j).map_or(paragraph.len(), |&(b, _)| b);
-                let next = chars.get(j..).and_then(|rest| {
-                    let mut rest = rest.iter().map(|&(_, c)| c);
-                    rest.next().filter(|c| c.is_whitespace())?;
-                    rest.find(|c| !c.is_whitespace())
-                });
-                let starts_next = next.is_some_and(|n| {
-                    n.is_uppercase()
-                        || n.is_ascii_digit()
-                        || matches!(n, '"' | '\u{201c}' | '[' | '(')
-                });
-                if !still_open && starts_next && !(c == '.' && is_abbreviation(&paragraph[..at])) {
-                    push(&mut found, &paragraph[start..end]);
-                    start = end;
-                }
-                open = still_open;
-                i = j;
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    push(&mut found, &paragraph[start..]);
-    found
-}
-
-fn push<'t>(found: &mut Vec<&'t str>, piece: &'t str) {
-    let piece = piece.trim();
-    if piece.chars().any(char::is_alphanumeric) {
-        found.push(piece);
-    }
+    crate::text::sentences(paragraph)
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect()
 }
 
 #[cfg(test)]
@@ -319,18 +269,6 @@ mod tests {
                 text: "A worker, Jan 28, 2023. [Photo/CFP]".into(),
                 kind: Kind::Caption
             }
-        );
-    }
-
-    #[test]
-    fn initials_and_numbers() {
-        assert_eq!(
-            sentences("J. R. Smith came. 2024 was good."),
-            ["J. R. Smith came.", "2024 was good."]
-        );
-        assert_eq!(
-            sentences("It rose 25.1 percent. Next."),
-            ["It rose 25.1 percent.", "Next."]
         );
     }
 }

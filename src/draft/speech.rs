@@ -7,7 +7,7 @@
 //! mention is raw here ([`names`](super::names) reads names and capacities); [`speakers`](super::speakers)
 //! resolves it to a person.
 
-use super::names::{capacity_after, cut_capacity, looks_like_capacity, name_run};
+use super::names::{CONTINUATIONS, capacity_after, cut_capacity, looks_like_capacity, name_run};
 
 /// Verbs (and phrases) that introduce speech.
 const SPEECH_VERBS: &[&str] = &[
@@ -46,16 +46,6 @@ const ADVERBS: &[&str] = &[
     "previously",
     "earlier",
     "additionally",
-];
-
-/// Words that continue a speech with more reported speech by the same speaker ("adding that ...").
-pub(super) const CONTINUATIONS: &[&str] = &[
-    "adding that",
-    "saying that",
-    "noting that",
-    "adding",
-    "saying",
-    "noting",
 ];
 
 /// Who a sentence says is speaking, as written.

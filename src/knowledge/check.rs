@@ -2,8 +2,9 @@
 //! phrasing finds its own entry, and every sentence of a source is quoted somewhere (a warning).
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::matcher::normalize::{fold, is_abbreviation, is_stop_word, words};
+use crate::matcher::normalize::{fold, is_stop_word, words};
 use crate::matcher::{Matcher, MatcherConfig, Outcome};
+use crate::text::sentences;
 
 use super::Knowledge;
 use super::load::{Loaded, Position};
@@ -127,49 +128,6 @@ fn closest_passage(source: &str, quote: &str) -> String {
         }
     }
     best.1
-}
-
-/// Splits folded text into sentences, with their byte offsets: a sentence ends at `.`, `?` or `!` (and any
-/// closing quote or bracket) followed by a space and an upper-case letter, a quote or a bracket; or at a line
-/// break. Abbreviations such as "Jan." do not end a sentence.
-fn sentences(text: &str) -> Vec<(usize, &str)> {
-    let mut found = Vec::new();
-    let mut start = 0;
-    let bytes = text.as_bytes();
-    for (i, c) in text.char_indices() {
-        let stop = match c {
-            '\n' => Some(i),
-            '.' | '?' | '!' | ']' => {
-                let mut j = i + 1;
-                while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b']') {
-                    j += 1;
-                }
-                let next = text[j..]
-                    .strip_prefix(' ')
-                    .and_then(|rest| rest.chars().next());
-                let ends = !(c == '.' && is_abbreviation(&text[..i]))
-                    && next.is_some_and(|n| n.is_uppercase() || matches!(n, '"' | '[' | '('));
-                ends.then_some(j)
-            }
-            _ => None,
-        };
-        if let Some(stop) = stop.filter(|&stop| stop >= start) {
-            push_sentence(&mut found, text, start, stop);
-            start = stop;
-        }
-    }
-    push_sentence(&mut found, text, start, text.len());
-    found
-}
-
-fn push_sentence<'t>(found: &mut Vec<(usize, &'t str)>, text: &'t str, start: usize, end: usize) {
-    let piece = &text[start..end];
-    let trimmed = piece.trim_start_matches([' ', '\n']);
-    let offset = start + piece.len() - trimmed.len();
-    let trimmed = trimmed.trim_end();
-    if trimmed.chars().any(char::is_alphanumeric) {
-        found.push((offset, trimmed));
-    }
 }
 
 /// Errors for phrasings that `matcher` (built over the knowledge's documents) resolves to another entry, or

@@ -1,5 +1,7 @@
 //! Deletion variants of words, as hashes, for the typo index of [`Index`](super::index::Index).
 
+use crate::text::mix64;
+
 /// The most characters a question word of this length may differ by and still count as a typo of a
 /// vocabulary word.
 ///
@@ -22,16 +24,6 @@ const BASE: u64 = 0x9e37_79b9_7f4a_7c15;
 /// mixing): the hash of the run `h` was the hash of, followed by `c`.
 fn push(h: u64, c: char) -> u64 {
     h.wrapping_mul(BASE).wrapping_add(u64::from(c) + 1)
-}
-
-/// MurmurHash3's 64-bit finalizer: mixes `h` so that every output bit depends on every input bit. Also
-/// finishes the phrasing keys of the knowledge loader.
-pub(crate) fn mix64(h: u64) -> u64 {
-    let mut h = h ^ (h >> 33);
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
 }
 
 /// The 32-bit hash of a word from its polynomial hash: mixed so that every bit depends on every character,

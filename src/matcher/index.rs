@@ -428,7 +428,7 @@ struct Kinds {
 impl Kinds {
     fn word(&mut self, w: &str) {
         let numeral = !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
-        let month = super::normalize::MONTHS.contains(&w);
+        let month = crate::text::MONTHS.contains(&w);
         let number_word = matches!(
             w,
             "one"

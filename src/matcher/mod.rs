@@ -28,6 +28,7 @@ pub mod rank;
 pub mod score;
 pub mod wordmap;
 
+use crate::text::truncate;
 pub use decide::{Calibration, Features};
 use index::Index;
 pub use lexicon::Lexicon;
@@ -439,13 +440,6 @@ impl Matcher {
     }
 }
 
-/// The first `max` characters of `text`.
-fn truncate(text: &str, max: usize) -> &str {
-    text.char_indices()
-        .nth(max)
-        .map_or(text, |(i, _)| &text[..i])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -569,11 +563,5 @@ mod tests {
         assert_eq!(found.outcome, Outcome::Suggest);
         assert_eq!(found.suggestions.len(), 1);
         assert!(found.score > 0.35 && found.confidence < 0.99);
-    }
-
-    #[test]
-    fn truncate_counts_characters() {
-        assert_eq!(truncate("héllo", 2), "hé");
-        assert_eq!(truncate("hi", 10), "hi");
     }
 }

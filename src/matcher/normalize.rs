@@ -17,60 +17,6 @@ pub use split::{fold, fold_into, for_each_word, words};
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
-/// Month names and their abbreviations, folded: what makes "Jan 28" a date (and "Jan." no sentence end).
-pub const MONTHS: &[&str] = &[
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
-/// Abbreviations after which a full stop does not end a sentence (lower case, without the stop).
-const ABBREVIATIONS: &[&str] = &[
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr",
-    "mrs", "ms", "dr", "prof", "st", "no", "vs", "etc", "co", "inc", "ltd", "gov", "sen", "rep",
-    "gen", "lt", "col", "jr", "sr",
-];
-
-/// Whether the word just before a full stop (the end of `before`) is an abbreviation or an initial, so that
-/// the stop does not end a sentence. Shared by `verbatim check` and `verbatim draft`.
-///
-/// ```
-/// use verbatim::matcher::normalize::is_abbreviation;
-/// assert!(is_abbreviation("on Jan") && is_abbreviation("said Dr") && is_abbreviation("by J"));
-/// assert!(!is_abbreviation("in 2023") && !is_abbreviation("the province"));
-/// ```
-pub fn is_abbreviation(before: &str) -> bool {
-    let word_start = before
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !c.is_alphanumeric())
-        .map_or(0, |(j, c)| j + c.len_utf8());
-    let word = &before[word_start..];
-    let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-    initial || ABBREVIATIONS.contains(&word.to_lowercase().as_str())
-}
-
 /// What kind of answer a question asks for, as far as its question words tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Intent {
@@ -146,18 +92,4 @@ pub fn terms(text: &str) -> Vec<String> {
         .filter(|w| is_content_word(w))
         .map(|w| stem(w))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_abbreviation_after_a_multibyte_separator() {
-        // Found by the knowledge_parser fuzz target: a two-byte non-alphanumeric character before the word.
-        assert!(is_abbreviation("by \u{606}J"));
-        assert!(is_abbreviation("\u{606}Jan"));
-        assert!(!is_abbreviation("\u{2014}province"));
-        assert!(!is_abbreviation("\u{606}"));
-    }
 }

@@ -15,8 +15,9 @@
 use super::MAX_TERMS;
 use super::index::{Index, TermId};
 use super::lexicon::{Lexicon, informativeness, is_fact_word, zipf};
-use super::normalize::{Intent, fold, intent, is_abbreviation, stem, words};
+use super::normalize::{Intent, fold, intent, stem, words};
 use super::score::{self, QueryTerm};
+use crate::text::is_abbreviation;
 
 /// How much each kind of question word counts; fitted by `verbatim calibrate`.
 #[derive(Debug, Clone, Copy, PartialEq)]

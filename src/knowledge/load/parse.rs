@@ -7,99 +7,10 @@
 //! table is deserialized on its own, so one malformed entry does not hide the problems of the next. All paths
 //! give the same tables for a file without problems; the slow one alone decides what is reported.
 
-use std::ops::Range;
-
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::knowledge::Voice;
-
-/// The `[source]` table as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawSource {
-    pub id: String,
-    pub title: String,
-    pub date: String,
-    pub text: String,
-    pub publisher: Option<String>,
-    pub url: Option<String>,
-    #[serde(default)]
-    pub skip: Vec<String>,
-}
-
-/// A `[[speakers]]` table as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawSpeaker {
-    pub id: String,
-    pub name: String,
-    pub capacity: Option<String>,
-}
-
-/// An `[[entries]]` table as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawEntry {
-    pub id: String,
-    pub voice: Voice,
-    pub speaker: Option<String>,
-    pub phrasings: Vec<String>,
-    pub quote: String,
-}
-
-/// A `[[synonyms]]` table as written: words people type for words of this knowledge.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawSynonym {
-    pub words: Vec<String>,
-    pub means: String,
-}
-
-/// One table: where it is in the file, and its contents or the schema error (trimmed message).
-#[derive(Debug)]
-pub(super) struct Table<T> {
-    pub at: At,
-    pub value: Result<T, String>,
-}
-
-/// Where a table is: its header, and where each of its keys and phrasings is when the parser recorded that
-/// (else they are searched for in the text).
-#[derive(Debug)]
-pub(super) struct At {
-    pub span: Range<usize>,
-    pub keys: Option<Vec<(&'static str, usize)>>,
-    /// Where each phrasing's text starts (an entry read by [`scan`](super::scan)), else empty.
-    pub phrasings: Vec<usize>,
-}
-
-impl At {
-    /// A table whose header is at `span` and whose keys are searched for when needed.
-    fn header(span: Range<usize>) -> At {
-        At {
-            span,
-            keys: None,
-            phrasings: Vec::new(),
-        }
-    }
-
-    /// The offset of `key = ...` in the table, from the parser's record or else searched for in `text`.
-    pub fn key(&self, text: &str, key: &str) -> Option<usize> {
-        match &self.keys {
-            Some(keys) => keys.iter().find(|(k, _)| *k == key).map(|&(_, at)| at),
-            None => super::key_offset(text, self.span.clone(), key),
-        }
-    }
-}
-
-/// A file's tables, in file order.
-#[derive(Debug)]
-pub(super) struct Tables {
-    pub source: Table<RawSource>,
-    pub speakers: Vec<Table<RawSpeaker>>,
-    pub entries: Vec<Table<RawEntry>>,
-    pub synonyms: Vec<Table<RawSynonym>>,
-}
+pub(super) use super::tables::{At, RawEntry, RawSource, RawSpeaker, RawSynonym, Table, Tables};
 
 /// A file that is not a knowledge file at all (TOML syntax, or the top level): where, and the message.
 pub(super) struct ParseError {
@@ -184,4 +95,40 @@ fn deserialize<T: for<'de> Deserialize<'de>>(table: Spanned<toml::Value>) -> Tab
         at: At::header(span),
         value,
     }
+}
+
+/// Whether [`scan`](super::scan::scan) agrees with the `toml` crate on `text`: it declines it, or it reads what the typed `toml`
+/// pass reads (tables, spans and values) and records each key where the text search finds it. For the tests
+/// and the `knowledge_parser` fuzz target.
+pub(super) fn agrees(text: &str) -> bool {
+    let Some(mut fast) = super::scan::scan(text) else {
+        return true;
+    };
+    let Some(typed) = typed(text) else {
+        return false;
+    };
+    let check = |at: &mut At| {
+        let keys = at.keys.take().unwrap_or_default();
+        keys.into_iter()
+            .all(|(key, offset)| super::key_offset(text, at.span.clone(), key) == Some(offset))
+    };
+    let mut found = check(&mut fast.source.at);
+    for speaker in &mut fast.speakers {
+        found &= check(&mut speaker.at);
+    }
+    for synonym in &mut fast.synonyms {
+        found &= check(&mut synonym.at);
+    }
+    for entry in &mut fast.entries {
+        found &= check(&mut entry.at);
+        // Each phrasing's text starts right after its opening quote, in order.
+        let phrasings = std::mem::take(&mut entry.at.phrasings);
+        let count = entry.value.as_ref().map_or(0, |e| e.phrasings.len());
+        found &= phrasings.len() == count
+            && phrasings.windows(2).all(|w| w[0] < w[1])
+            && phrasings
+                .iter()
+                .all(|&at| matches!(text.as_bytes()[at - 1], b'"' | b'\''));
+    }
+    found && format!("{fast:?}") == format!("{typed:?}")
 }

@@ -10,8 +10,8 @@ use super::parse::{self, At, RawEntry, RawSource, RawSpeaker, RawSynonym, Table}
 use super::{EntryLocation, KnowledgeFile, Position};
 use crate::diagnostic::Diagnostic;
 use crate::knowledge::{Entry, Speaker, Synonym, Voice};
-use crate::matcher::deletions::mix64;
 use crate::matcher::normalize::{fold_into, for_each_word};
+use crate::text::mix64;
 
 /// What reading one file gave, in file order.
 pub(super) enum Item {

@@ -132,9 +132,8 @@ impl<'a> Registry<'a> {
         }
         let owner: Arc<str> = entry.id.as_str().into();
         for ((phrasing, at), key) in entry.phrasings.iter().zip(&location.phrasings).zip(keys) {
-            let key = crate::matcher::deletions::mix64(
-                key ^ (entry.source as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
-            );
+            let key =
+                crate::text::mix64(key ^ (entry.source as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
             match self.phrasing_owner.get(&key) {
                 Some((owner, first)) => {
                     let message = format!(

@@ -15,7 +15,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use serde::de::value::{Error as ValueError, StrDeserializer};
 
-use super::parse::{At, RawEntry, RawSource, RawSpeaker, RawSynonym, Table, Tables};
+use super::tables::{At, RawEntry, RawSource, RawSpeaker, RawSynonym, Table, Tables};
 use crate::knowledge::Voice;
 
 /// The tables a knowledge file may have.
@@ -419,42 +419,6 @@ impl Scanner<'_> {
         self.pos += hex;
         char::from_u32(u32::from_str_radix(digits, 16).ok()?)
     }
-}
-
-/// Whether [`scan`] agrees with the `toml` crate on `text`: it declines it, or it reads what the typed `toml`
-/// pass reads (tables, spans and values) and records each key where the text search finds it. For the tests
-/// and the `knowledge_parser` fuzz target.
-pub(super) fn agrees(text: &str) -> bool {
-    let Some(mut fast) = scan(text) else {
-        return true;
-    };
-    let Some(typed) = super::parse::typed(text) else {
-        return false;
-    };
-    let check = |at: &mut At| {
-        let keys = at.keys.take().unwrap_or_default();
-        keys.into_iter()
-            .all(|(key, offset)| super::key_offset(text, at.span.clone(), key) == Some(offset))
-    };
-    let mut found = check(&mut fast.source.at);
-    for speaker in &mut fast.speakers {
-        found &= check(&mut speaker.at);
-    }
-    for synonym in &mut fast.synonyms {
-        found &= check(&mut synonym.at);
-    }
-    for entry in &mut fast.entries {
-        found &= check(&mut entry.at);
-        // Each phrasing's text starts right after its opening quote, in order.
-        let phrasings = std::mem::take(&mut entry.at.phrasings);
-        let count = entry.value.as_ref().map_or(0, |e| e.phrasings.len());
-        found &= phrasings.len() == count
-            && phrasings.windows(2).all(|w| w[0] < w[1])
-            && phrasings
-                .iter()
-                .all(|&at| matches!(text.as_bytes()[at - 1], b'"' | b'\''));
-    }
-    found && format!("{fast:?}") == format!("{typed:?}")
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The fast reader against the `toml` crate: what it reads, what it declines.
 
 use super::*;
+use crate::knowledge::load::parse::agrees;
 
 const HEAD: &str = "[source]\nid = \"s\"\ntitle = \"T\"\ndate = \"2023\"\ntext = \"s.txt\"\n";
 
