@@ -113,6 +113,12 @@ impl Engine {
             ));
         }
         html.push_str("</ul>");
+        if self.knowledge.sources.len() > 1 {
+            let how = "To ask about one of them, name a word of its title (\"what is the bridge story about?\"); \
+                       questions about \"the report\" are answered for each.";
+            plain.push_str(&format!("\n{how}"));
+            html.push_str(&format!("\n<p>{}</p>", escape(how)));
+        }
         Rendered {
             plain: defuse(&plain),
             html: defuse(&html),

@@ -128,7 +128,9 @@ impl Engine {
                 .collect()
         };
         let chosen = match kind {
-            Intent::About => entries(&|s| vec![s.headline, s.lead]),
+            // With one source its headline and lead; with several, each one's headline.
+            Intent::About if sources.len() == 1 => entries(&|s| vec![s.headline, s.lead]),
+            Intent::About => entries(&|s| vec![s.headline]),
             Intent::Date => entries(&|s| vec![s.date]),
             Intent::Headline => entries(&|s| vec![s.headline]),
             Intent::Speakers => {
@@ -163,7 +165,26 @@ impl Engine {
             }
             _ => Vec::new(),
         };
-        reply.quotes = chosen.into_iter().map(|doc| self.quoted(doc)).collect();
+        // At most `max_quotes` quotes; the sources left out are named.
+        let max = self.matcher.config().max_quotes.max(1);
+        let shown: Vec<usize> = chosen.iter().take(max).copied().collect();
+        let left: Vec<String> = sources
+            .iter()
+            .filter(|&&s| !shown.iter().any(|&d| self.knowledge.entries[d].source == s))
+            .map(|&s| {
+                format!(
+                    "\"{}\", {}",
+                    self.knowledge.sources[s].title, self.knowledge.sources[s].date
+                )
+            })
+            .collect();
+        if chosen.len() > max && !left.is_empty() {
+            reply.listing = Some((
+                left,
+                "and these sources too: name a word of a title to ask about one".to_string(),
+            ));
+        }
+        reply.quotes = shown.into_iter().map(|doc| self.quoted(doc)).collect();
         !reply.quotes.is_empty()
     }
 
