@@ -124,6 +124,8 @@ pub struct BotConfig {
     pub max_concurrent_questions: usize,
     /// How many times sending a reply is tried before giving up (with a warning).
     pub send_attempts: u32,
+    /// How long a conversation (a room, or a thread) is remembered after its last message, for follow-ups.
+    pub conversation_ttl: Duration,
     /// Room ids or aliases to join at start.
     pub join_rooms: Vec<String>,
 }

@@ -102,9 +102,63 @@ impl Engine {
     /// assert_ne!(more.quoted().unwrap().entry, first.quoted().unwrap().entry);
     /// ```
     pub fn ask_in(&self, conversation: &mut Conversation, question: &str) -> Reply {
+        let accepted = accepted_choice(question, conversation.suggestions.len()).is_some();
         let reply = self.follow_up(conversation, question);
-        conversation.record(question, &reply);
+        self.record(conversation, question, &reply, accepted);
         reply
+    }
+
+    /// Takes `reply` into `conversation`; an accepted suggestion ("2") stands for its entry's first phrasing,
+    /// so that an elliptic follow-up ("when?") has a subject.
+    pub fn record(
+        &self,
+        conversation: &mut Conversation,
+        question: &str,
+        reply: &Reply,
+        accepted: bool,
+    ) {
+        conversation.record(question, reply);
+        if accepted && reply.outcome == Outcome::Answer {
+            let keys: Vec<String> = reply.quotes.iter().map(|q| q.key.clone()).collect();
+            self.resume(conversation, &keys);
+        }
+    }
+
+    /// Picks `conversation` up from an earlier answer that quoted `entries` (keys): when someone replies to an
+    /// older answer, or after a restart, "what else did he say?" follows that answer.
+    ///
+    /// ```
+    /// use verbatim::answer::{Engine, Outcome, conversation::Conversation};
+    /// use verbatim::matcher::MatcherConfig;
+    /// let (engine, _) = Engine::load(&[], MatcherConfig::default()).unwrap();
+    /// let first = engine.ask("Who is Zhou Yunjie?");
+    /// let mut talk = Conversation::default();
+    /// engine.resume(&mut talk, &[first.quoted().unwrap().key.clone()]);
+    /// assert_eq!(talk.last_speaker.as_deref(), Some("Zhou Yunjie"));
+    /// assert_eq!(engine.ask_in(&mut talk, "what else did he say?").outcome, Outcome::Answer);
+    /// ```
+    pub fn resume(&self, conversation: &mut Conversation, entries: &[String]) {
+        let docs: Vec<usize> = entries
+            .iter()
+            .filter_map(|key| self.knowledge.find(key))
+            .collect();
+        if docs.is_empty() {
+            return;
+        }
+        conversation.last_entries = docs
+            .iter()
+            .map(|&d| self.knowledge.key(&self.knowledge.entries[d]))
+            .collect();
+        conversation.last_speaker = docs
+            .iter()
+            .find_map(|&d| self.speaker_name(d).map(str::to_string));
+        conversation.last_question = self.knowledge.entries[docs[0]].phrasings.first().cloned();
+        for key in &conversation.last_entries {
+            if !conversation.shown.contains(key) {
+                conversation.shown.push(key.clone());
+            }
+        }
+        conversation.suggestions.clear();
     }
 
     /// The reply that accepts suggestion `choice` (1-based) of `offered` (entry ids), if it is one.
@@ -121,11 +175,14 @@ impl Engine {
         }
         let intent = self.intent_of(question).map(|(kind, _)| kind);
         let speaker = conversation.last_speaker.as_deref();
+        let ws = words(&fold(question), 64);
+        // "Who is Hou Yugang?" names someone: it is no "who is he?".
+        let names_someone = self.names_a_speaker(&ws);
         match intent {
             Some(Intent::More) if !conversation.last_entries.is_empty() => {
                 return self.more(conversation, question);
             }
-            Some(Intent::WhoIsHe) => {
+            Some(Intent::WhoIsHe) if !names_someone => {
                 if let Some(name) = speaker
                     && let Some(doc) = self.introduction(name)
                 {
@@ -134,8 +191,6 @@ impl Engine {
             }
             _ => {}
         }
-        let ws = words(&fold(question), 64);
-        let names_someone = self.names_a_speaker(&ws);
         if let Some(name) = speaker
             && !names_someone
             && ws.iter().any(|w| PERSON_PRONOUNS.contains(&w.as_str()))

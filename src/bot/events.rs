@@ -1,18 +1,18 @@
-//! From a sync response to questions: invites go to [`super::rooms`], verification requests to
-//! [`super::verification`]; each room message passes the filters
-//! and the [`trigger`](super::trigger) rules, and the questions found are claimed in the journal before the
-//! sync position is saved, then queued for a reply.
+//! From a sync response to work for the bot: invites go to [`super::rooms`], verification requests to
+//! [`super::verification`]; each room event is translated into what happened (a message, an edit, a
+//! redaction, a reaction) and passes the filters; the pure rules of [`trigger`](super::trigger) and
+//! [`conversations`](super::conversations) say what to do. The events that need a reply (or an edit or redaction
+//! of one) are claimed in the journal before the sync position is saved, then queued.
 //!
-//! Ignored: the bot's own messages, anything but `m.text` (so `m.notice` from other bots, emotes, files),
-//! edits (`m.replace`), redacted events, state events, undecryptable events, messages older than the catch-up
-//! window or from before the bot joined the room, and events already claimed.
+//! Ignored: the bot's own events, anything but `m.text` (so `m.notice` from other bots, emotes, files),
+//! edits, redactions and reactions that concern no reply of the bot, state events, undecryptable events, events
+//! older than the catch-up window or from before the bot joined the room, and events already claimed.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use matrix_sdk::deserialized_responses::TimelineEvent;
-use matrix_sdk::ruma::OwnedEventId;
 use matrix_sdk::ruma::events::relation::Thread;
 use matrix_sdk::ruma::events::room::message::{
     MessageType, OriginalSyncRoomMessageEvent, Relation,
@@ -20,14 +20,16 @@ use matrix_sdk::ruma::events::room::message::{
 use matrix_sdk::ruma::events::{
     AnySyncMessageLikeEvent, AnySyncTimelineEvent, SyncMessageLikeEvent,
 };
+use matrix_sdk::ruma::{OwnedEventId, OwnedUserId};
 use matrix_sdk::sync::SyncResponse;
 use matrix_sdk::{Room, RoomMemberships};
 
+use super::conversations::{Place, Todo, on_edit, on_reaction, on_redaction};
 use super::flood::Decision;
 use super::journal::{Pending, now_ms};
-use super::reply::Job;
+use super::reply::{Job, Work};
 use super::trigger::{Action, Message, decide, is_reload};
-use super::{Bot, rooms, verification};
+use super::{Bot, feedback, rooms, verification};
 use crate::errors::brief;
 
 /// What the filters need to know about a room, computed once per sync response.
@@ -61,11 +63,11 @@ pub async fn process(bot: &Arc<Bot>, response: SyncResponse) -> anyhow::Result<(
         let facts = room_facts(bot, &room).await;
         let max = bot.config().limits.max_room_members;
         if max > 0 && facts.members > max {
-            leave_large_room(&room, facts.members, max);
+            leave_large_room(bot, &room, facts.members, max);
             continue;
         }
         for event in &update.timeline.events {
-            if let Some(job) = question(bot, &room, &facts, event, now) {
+            if let Some(job) = work_for(bot, &room, &facts, event, now, false) {
                 jobs.push(job);
             }
         }
@@ -81,25 +83,29 @@ pub async fn process(bot: &Arc<Bot>, response: SyncResponse) -> anyhow::Result<(
             ts: j.ts,
         })
         .collect();
-    {
-        let mut journal = bot.journal();
+    let token = response.next_batch.clone();
+    bot.write_journal(move |journal| {
         journal.claim(&claims)?;
-        journal.save_sync_token(&response.next_batch)?;
-    }
+        journal.save_sync_token(&token)
+    })
+    .await?;
     for job in jobs {
-        bot.replies.dispatch(bot, job);
+        match job.work {
+            Work::Feedback(..) => feedback::record(bot, job),
+            _ => bot.replies.dispatch(bot, job),
+        }
     }
     Ok(())
 }
 
 /// Leaves a room with more than `[limits] max_room_members` members (in the background, once).
-fn leave_large_room(room: &Room, members: u64, max: u64) {
+fn leave_large_room(bot: &Bot, room: &Room, members: u64, max: u64) {
     if room.state() != matrix_sdk::RoomState::Joined {
         return;
     }
     tracing::info!(room = %room.room_id(), members, max_room_members = max, "leaving a room larger than [limits] max_room_members");
     let room = room.clone();
-    tokio::spawn(async move {
+    bot.tasks.spawn(async move {
         if let Err(e) = room.leave().await {
             tracing::warn!(room = %room.room_id(), "cannot leave a room that is too large: {}", brief(&e));
         }
@@ -146,78 +152,268 @@ fn own_join(event: &TimelineEvent, user_id: &str) -> Option<u64> {
     }
 }
 
-/// The reply job for `event`, if it is a question (or command) for the bot that was not claimed yet.
-pub fn question(
+/// The work `event` gives the bot, if any: a reply to a question or command, an edit or redaction of one of
+/// its replies, or feedback to record. `resuming` is a claim of an earlier run being finished: the journal and
+/// the catch-up window are not asked again.
+pub fn work_for(
     bot: &Bot,
     room: &Room,
     facts: &RoomFacts,
     event: &TimelineEvent,
     now: u64,
+    resuming: bool,
 ) -> Option<Job> {
-    let deserialized = event.raw().deserialize();
-    let message = match deserialized {
-        Ok(AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(
-            SyncMessageLikeEvent::Original(m),
-        ))) => m,
-        Ok(AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomEncrypted(e))) => {
-            let ts = u64::from(e.origin_server_ts().0);
-            let recent =
-                now.saturating_sub(ts) <= bot.config().bot.catch_up_window.as_millis() as u64;
-            if e.sender() != bot.user_id && ts >= facts.joined_at && recent {
-                bot.metrics
-                    .undecryptable
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                tracing::warn!(room = %room.room_id(), event = %e.event_id(), sender = %e.sender(), "cannot decrypt a message (no room key for this device); it is not answered");
-            }
+    let seen = Seen::of(bot, room, facts, event, now)?;
+    if seen.sender == bot.user_id || seen.ts < facts.joined_at {
+        return None;
+    }
+    if !resuming {
+        let age = now.saturating_sub(seen.ts);
+        if age > bot.config().bot.catch_up_window.as_millis() as u64 {
+            tracing::debug!(room = %room.room_id(), event = %seen.event_id, age_ms = age, "older than the catch-up window; not answered");
             return None;
         }
-        _ => return None,
+        if bot.journal().contains(seen.event_id.as_str()) {
+            return None;
+        }
+    }
+    let job = |reply_to: OwnedEventId, thread: Option<Thread>, work: Work| Job {
+        room: room.clone(),
+        event_id: seen.event_id.clone(),
+        reply_to,
+        sender: seen.sender.clone(),
+        thread,
+        work,
+        ts: seen.ts,
+        received: Instant::now(),
     };
-    let ts = u64::from(message.origin_server_ts.0);
-    if message.sender == bot.user_id || ts < facts.joined_at {
-        return None;
-    }
-    if now.saturating_sub(ts) > bot.config().bot.catch_up_window.as_millis() as u64 {
-        tracing::debug!(room = %room.room_id(), event = %message.event_id, age_ms = now.saturating_sub(ts), "older than the catch-up window; not answered");
-        return None;
-    }
-    if bot.journal().contains(message.event_id.as_str()) {
-        return None;
-    }
-    let mut action = classify(bot, &message, facts.direct)?;
-    if action != Action::Reload {
-        let decision = bot
-            .limiter
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .check(message.sender.as_str(), room.room_id().as_str(), now);
-        match decision {
-            Decision::Allow => {}
-            Decision::SlowDown { room: whole_room } => {
-                bot.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
-                tracing::info!(room = %room.room_id(), sender = %message.sender, whole_room, "over the rate limit: asking to slow down");
-                action = Action::SlowDown(whole_room);
-            }
-            Decision::Silent => {
-                bot.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
-                tracing::debug!(room = %room.room_id(), event = %message.event_id, "over the rate limit: not answered");
+    let place = |thread: Option<String>| Place {
+        room: room.room_id().to_string(),
+        thread,
+    };
+    match seen.what {
+        What::Message(message) => {
+            let action = classify(bot, room, &message, facts.direct)?;
+            let action = limit(bot, room, &message, action, now)?;
+            let thread = thread_of(&message);
+            let work = match action {
+                Action::Ask(question) => {
+                    let root = thread.as_ref().map(|t| t.event_id.to_string());
+                    let replying_to = replied_to(&message)
+                        .and_then(|id| bot.journal().sent(id.as_str()).cloned());
+                    let engine = bot.engine.current();
+                    let reply = bot.conversations().answer(
+                        &engine,
+                        &place(root),
+                        &question,
+                        replying_to.as_ref(),
+                        now,
+                    );
+                    super::unanswered::record(
+                        &bot.config(),
+                        &reply,
+                        room.room_id().as_str(),
+                        message.sender.as_str(),
+                    );
+                    Work::Answer(Box::new(reply))
+                }
+                other => Work::Command(other),
+            };
+            Some(job(message.event_id.clone(), thread, work))
+        }
+        What::Edit { original, text } => {
+            let reply = bot
+                .journal()
+                .reply_to(original.as_str())
+                .map(str::to_string);
+            let Todo::EditReply(reply) = on_edit(reply.as_deref(), false) else {
                 return None;
+            };
+            let sent = bot.journal().sent(&reply).cloned().unwrap_or_default();
+            let input = Message {
+                body: &text,
+                direct: true,
+                ..Message::default()
+            };
+            let Action::Ask(question) = decide(&bot.me, &input) else {
+                return None;
+            };
+            let engine = bot.engine.current();
+            let answer =
+                bot.conversations()
+                    .answer(&engine, &place(sent.thread), &question, None, now);
+            let reply = OwnedEventId::try_from(reply).ok()?;
+            Some(job(original, None, Work::Edit(reply, Box::new(answer))))
+        }
+        What::Redaction { redacts } => {
+            let reply = bot.journal().reply_to(redacts.as_str()).map(str::to_string);
+            let Todo::RedactReply(reply) = on_redaction(reply.as_deref(), false) else {
+                return None;
+            };
+            Some(job(redacts, None, Work::Redact(reply.try_into().ok()?)))
+        }
+        What::Reaction { target, key } => {
+            let sent = bot.journal().sent(target.as_str()).cloned()?;
+            let thread = sent
+                .thread
+                .as_ref()
+                .and_then(|root| OwnedEventId::try_from(root.as_str()).ok())
+                .map(|root| Thread::reply(root, target.clone()));
+            match on_reaction(&sent, &key) {
+                Todo::Accept(choice) => {
+                    let engine = bot.engine.current();
+                    let reply = bot.conversations().accept(
+                        &engine,
+                        &place(sent.thread.clone()),
+                        &sent.offered,
+                        choice,
+                        now,
+                    )?;
+                    Some(job(target, thread, Work::Answer(Box::new(reply))))
+                }
+                Todo::Feedback(_) if bot.config().curation.log_feedback => {
+                    Some(job(target, None, Work::Feedback(Box::new(sent), key)))
+                }
+                _ => None,
             }
         }
     }
-    Some(Job {
-        room: room.clone(),
-        event_id: message.event_id.clone(),
-        sender: message.sender.clone(),
-        thread: thread_of(&message),
-        action,
-        ts,
-        received: Instant::now(),
-    })
+}
+
+/// An event as far as the bot cares: who sent it, when, and what it is.
+struct Seen {
+    event_id: OwnedEventId,
+    sender: OwnedUserId,
+    ts: u64,
+    what: What,
+}
+
+enum What {
+    /// A message (text or not; [`classify`] decides).
+    Message(Box<OriginalSyncRoomMessageEvent>),
+    /// An edit (`m.replace`) of `original`, whose text is now `text`.
+    Edit {
+        original: OwnedEventId,
+        text: String,
+    },
+    /// A redaction of `redacts`.
+    Redaction { redacts: OwnedEventId },
+    /// A reaction (`m.annotation`) with `key` on `target`.
+    Reaction { target: OwnedEventId, key: String },
+}
+
+impl Seen {
+    /// Translates a timeline event; `None` for anything the bot never acts on.
+    fn of(
+        bot: &Bot,
+        room: &Room,
+        facts: &RoomFacts,
+        event: &TimelineEvent,
+        now: u64,
+    ) -> Option<Seen> {
+        match event.raw().deserialize().ok()? {
+            AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(
+                SyncMessageLikeEvent::Original(m),
+            )) => {
+                let what = match &m.content.relates_to {
+                    Some(Relation::Replacement(r)) => match &r.new_content.msgtype {
+                        MessageType::Text(text) => What::Edit {
+                            original: r.event_id.clone(),
+                            text: text.body.clone(),
+                        },
+                        _ => return None,
+                    },
+                    _ => What::Message(Box::new(m.clone())),
+                };
+                Some(Seen {
+                    event_id: m.event_id,
+                    sender: m.sender,
+                    ts: u64::from(m.origin_server_ts.0),
+                    what,
+                })
+            }
+            AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomEncrypted(e)) => {
+                let ts = u64::from(e.origin_server_ts().0);
+                let recent =
+                    now.saturating_sub(ts) <= bot.config().bot.catch_up_window.as_millis() as u64;
+                if e.sender() != bot.user_id && ts >= facts.joined_at && recent {
+                    bot.metrics.undecryptable.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(room = %room.room_id(), event = %e.event_id(), sender = %e.sender(), "cannot decrypt an event (no room key for this device); it is not answered");
+                }
+                None
+            }
+            AnySyncTimelineEvent::MessageLike(other) => {
+                // Redactions and reactions are read from their JSON: the same across room versions.
+                let value: serde_json::Value = event.raw().deserialize_as_unchecked().ok()?;
+                let id =
+                    |v: &serde_json::Value| v.as_str().and_then(|s| OwnedEventId::try_from(s).ok());
+                let what = match other.event_type().to_string().as_str() {
+                    "m.room.redaction" => What::Redaction {
+                        redacts: id(&value["content"]["redacts"])
+                            .or_else(|| id(&value["redacts"]))?,
+                    },
+                    "m.reaction" => {
+                        let relation = &value["content"]["m.relates_to"];
+                        if relation["rel_type"] != "m.annotation" {
+                            return None;
+                        }
+                        What::Reaction {
+                            target: id(&relation["event_id"])?,
+                            key: relation["key"].as_str()?.to_string(),
+                        }
+                    }
+                    _ => return None,
+                };
+                Some(Seen {
+                    event_id: other.event_id().to_owned(),
+                    sender: other.sender().to_owned(),
+                    ts: u64::from(other.origin_server_ts().0),
+                    what,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Flood control: the action, a request to slow down, or silence.
+fn limit(
+    bot: &Bot,
+    room: &Room,
+    message: &OriginalSyncRoomMessageEvent,
+    action: Action,
+    now: u64,
+) -> Option<Action> {
+    if action == Action::Reload {
+        return Some(action);
+    }
+    let decision = bot
+        .limiter
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .check(message.sender.as_str(), room.room_id().as_str(), now);
+    match decision {
+        Decision::Allow => Some(action),
+        Decision::SlowDown { room: whole_room } => {
+            bot.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(room = %room.room_id(), sender = %message.sender, whole_room, "over the rate limit: asking to slow down");
+            Some(Action::SlowDown(whole_room))
+        }
+        Decision::Silent => {
+            bot.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(room = %room.room_id(), event = %message.event_id, "over the rate limit: not answered");
+            None
+        }
+    }
 }
 
 /// The trigger decision for a message, or `None` to stay silent.
-pub fn classify(bot: &Bot, message: &OriginalSyncRoomMessageEvent, direct: bool) -> Option<Action> {
+pub fn classify(
+    bot: &Bot,
+    room: &Room,
+    message: &OriginalSyncRoomMessageEvent,
+    direct: bool,
+) -> Option<Action> {
     let content = &message.content;
     if matches!(content.relates_to, Some(Relation::Replacement(_))) {
         return None;
@@ -239,12 +435,24 @@ pub fn classify(bot: &Bot, message: &OriginalSyncRoomMessageEvent, direct: bool)
         .as_ref()
         .is_some_and(|m| m.user_ids.contains(&bot.user_id));
     let replies_to_bot = replied_to(message).is_some_and(|id| bot.journal().is_reply(id.as_str()));
+    // A thread the bot answered in is a conversation with it.
+    let in_bots_thread = thread_of(message).is_some_and(|t| {
+        let room_id = room.room_id().as_str();
+        let place = Place {
+            room: room_id.to_string(),
+            thread: Some(t.event_id.to_string()),
+        };
+        bot.journal()
+            .replied_in_thread(room_id, t.event_id.as_str())
+            || bot.conversations().is_active(&place, now_ms())
+    });
     let formatted = text.formatted.as_ref().map(|f| f.body.as_str());
     let input = Message {
         body: &text.body,
         formatted_body: formatted,
         mentions_bot,
         replies_to_bot,
+        in_bots_thread,
         direct,
     };
     match decide(&bot.me, &input) {

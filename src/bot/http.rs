@@ -23,25 +23,28 @@ struct Shared {
     healthy_sync_age: Duration,
 }
 
-/// Binds `addr` and serves `/healthz` and `/metrics` until the returned task is aborted; returns the bound
-/// address (useful with port 0) and the serving task.
+/// Binds `addr` and serves `/healthz` and `/metrics` on a task of `tasks` until `stop` is cancelled; returns
+/// the bound address (useful with port 0).
 pub async fn serve(
     addr: SocketAddr,
     metrics: Arc<Metrics>,
     healthy_sync_age: Duration,
-) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+    tasks: &tokio_util::task::TaskTracker,
+    stop: tokio_util::sync::CancellationToken,
+) -> std::io::Result<SocketAddr> {
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let app = router(Shared {
         metrics,
         healthy_sync_age,
     });
-    let task = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
+    tasks.spawn(async move {
+        let serving = axum::serve(listener, app).with_graceful_shutdown(stop.cancelled_owned());
+        if let Err(e) = serving.await {
             tracing::error!(error = %e, "the /healthz and /metrics listener stopped");
         }
     });
-    Ok((local, task))
+    Ok(local)
 }
 
 fn router(shared: Shared) -> Router {
@@ -96,10 +99,14 @@ mod tests {
     #[tokio::test]
     async fn both_endpoints_can_be_scraped() {
         let metrics = Arc::new(Metrics::default());
-        let (addr, task) = serve(
+        let tasks = tokio_util::task::TaskTracker::new();
+        let stop = tokio_util::sync::CancellationToken::new();
+        let addr = serve(
             "127.0.0.1:0".parse().unwrap(),
             metrics.clone(),
             Duration::from_secs(120),
+            &tasks,
+            stop.clone(),
         )
         .await
         .unwrap();
@@ -143,6 +150,8 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(post.status().as_u16(), 405);
-        task.abort();
+        stop.cancel();
+        tasks.close();
+        tasks.wait().await;
     }
 }

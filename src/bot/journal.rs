@@ -22,6 +22,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::conversations::Sent;
+
 const JOURNAL: &str = "journal.jsonl";
 const SYNC_TOKEN: &str = "sync-token";
 /// Compact after this many appended records.
@@ -38,6 +40,12 @@ enum Record {
     Done {
         event: String,
         reply: Option<String>,
+        /// What the reply said (entry keys, suggestions; never text).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sent: Option<Sent>,
+        /// For an edit: the bot's reply that `reply` replaced.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        edits: Option<String>,
     },
     GaveUp {
         event: String,
@@ -65,6 +73,8 @@ struct Claim {
     ts: u64,
     finished: bool,
     reply: Option<String>,
+    sent: Option<Sent>,
+    edits: Option<String>,
 }
 
 /// The journal in `state_dir`.
@@ -73,7 +83,10 @@ pub struct Journal {
     dir: PathBuf,
     file: File,
     claims: HashMap<String, Claim>,
-    replies: HashSet<String>,
+    /// The bot's replies, with what each said when known (edits update it).
+    replies: HashMap<String, Option<Sent>>,
+    /// Threads (room, root) the bot replied in.
+    threads: HashSet<(String, String)>,
     joined: HashMap<String, u64>,
     retention_ms: u64,
     appended: usize,
@@ -120,7 +133,8 @@ impl Journal {
             dir: dir.to_path_buf(),
             file,
             claims: HashMap::new(),
-            replies: HashSet::new(),
+            replies: HashMap::new(),
+            threads: HashSet::new(),
             joined: HashMap::new(),
             retention_ms,
             appended: 0,
@@ -151,15 +165,34 @@ impl Journal {
                     ts,
                     finished: false,
                     reply: None,
+                    sent: None,
+                    edits: None,
                 });
             }
-            Record::Done { event, reply } => {
+            Record::Done {
+                event,
+                reply,
+                sent,
+                edits,
+            } => {
                 if let Some(claim) = self.claims.get_mut(&event) {
                     claim.finished = true;
                     claim.reply = reply.clone();
+                    claim.sent = sent.clone();
+                    claim.edits = edits.clone();
+                    if let Some(thread) = sent.as_ref().and_then(|s| s.thread.clone()) {
+                        self.threads.insert((claim.room.clone(), thread));
+                    }
                 }
-                if let Some(reply) = reply {
-                    self.replies.insert(reply);
+                match (edits, reply) {
+                    (Some(original), Some(replacement)) => {
+                        self.replies.insert(replacement, None);
+                        self.replies.insert(original, sent);
+                    }
+                    (None, Some(reply)) => {
+                        self.replies.insert(reply, sent);
+                    }
+                    _ => {}
                 }
             }
             Record::GaveUp { event } => {
@@ -180,7 +213,24 @@ impl Journal {
 
     /// Whether `event` is one of the bot's own replies (within the retention).
     pub fn is_reply(&self, event: &str) -> bool {
-        self.replies.contains(event)
+        self.replies.contains_key(event)
+    }
+
+    /// What the bot's reply `event` said (its entries or suggestions), if it is one and that is known.
+    pub fn sent(&self, event: &str) -> Option<&Sent> {
+        self.replies.get(event)?.as_ref()
+    }
+
+    /// The bot's reply to `event`, if it answered it.
+    pub fn reply_to(&self, event: &str) -> Option<&str> {
+        let claim = self.claims.get(event)?;
+        claim.reply.as_deref().filter(|_| claim.edits.is_none())
+    }
+
+    /// Whether the bot replied in the thread with root `thread` of `room`.
+    pub fn replied_in_thread(&self, room: &str, thread: &str) -> bool {
+        self.threads
+            .contains(&(room.to_string(), thread.to_string()))
     }
 
     /// When the bot joined `room` (server ms), if recorded.
@@ -207,10 +257,24 @@ impl Journal {
 
     /// Records that the reply to `event` was sent as `reply`.
     pub fn done(&mut self, event: &str, reply: &str) -> io::Result<()> {
+        self.done_with(event, reply, None, None)
+    }
+
+    /// Records that the reply to `event` was sent as `reply`, saying `sent`; for an edit, `edits` is the bot's
+    /// reply that `reply` replaced (which says `sent` from now on).
+    pub fn done_with(
+        &mut self,
+        event: &str,
+        reply: &str,
+        sent: Option<Sent>,
+        edits: Option<&str>,
+    ) -> io::Result<()> {
         self.append(
             vec![Record::Done {
                 event: event.to_string(),
                 reply: Some(reply.to_string()),
+                sent,
+                edits: edits.map(str::to_string),
             }],
             false,
         )
@@ -268,11 +332,8 @@ impl Journal {
     fn compact(&mut self, now_ms: u64) -> io::Result<()> {
         let cutoff = now_ms.saturating_sub(self.retention_ms);
         self.claims.retain(|_, c| c.ts >= cutoff);
-        self.replies = self
-            .claims
-            .values()
-            .filter_map(|c| c.reply.clone())
-            .collect();
+        self.replies.clear();
+        self.threads.clear();
         let mut records: Vec<Record> = self
             .joined
             .iter()
@@ -281,8 +342,9 @@ impl Journal {
                 ts,
             })
             .collect();
-        let mut claims: Vec<(&String, &Claim)> = self.claims.iter().collect();
-        claims.sort_by_key(|(event, c)| (c.ts, *event));
+        let mut claims: Vec<(String, Claim)> =
+            std::mem::take(&mut self.claims).into_iter().collect();
+        claims.sort_by(|(a, c), (b, d)| (c.ts, a).cmp(&(d.ts, b)));
         for (event, c) in claims {
             records.push(Record::Claim {
                 room: c.room.clone(),
@@ -290,16 +352,23 @@ impl Journal {
                 ts: c.ts,
             });
             if c.finished {
-                records.push(match &c.reply {
+                records.push(match c.reply {
                     Some(reply) => Record::Done {
-                        event: event.clone(),
-                        reply: Some(reply.clone()),
+                        event,
+                        reply: Some(reply),
+                        sent: c.sent,
+                        edits: c.edits,
                     },
-                    None => Record::GaveUp {
-                        event: event.clone(),
-                    },
+                    None => Record::GaveUp { event },
                 });
             }
+        }
+        // The state is rebuilt from the records kept, exactly as at the next start.
+        for record in records
+            .iter()
+            .filter(|r| !matches!(r, Record::Joined { .. }))
+        {
+            self.apply(record.clone());
         }
         let mut text = Vec::new();
         for record in &records {
@@ -357,72 +426,5 @@ pub fn now_ms() -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn q(event: &str, ts: u64) -> Pending {
-        Pending {
-            room: "!r:x".into(),
-            event: event.into(),
-            ts,
-        }
-    }
-
-    #[test]
-    fn claims_survive_a_reopen_and_unfinished_ones_come_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let (mut j, pending) = Journal::open(dir.path(), 60_000, 1_000_000).unwrap();
-        assert!(pending.is_empty());
-        assert_eq!(
-            j.claim(&[q("$a", 999_000), q("$b", 999_500), q("$c", 999_600)])
-                .unwrap(),
-            3
-        );
-        assert_eq!(j.claim(&[q("$a", 999_000)]).unwrap(), 0);
-        j.done("$a", "$reply-a").unwrap();
-        j.gave_up("$c").unwrap();
-        j.joined("!r:x", 900_000).unwrap();
-        drop(j);
-
-        let (j, pending) = Journal::open(dir.path(), 60_000, 1_000_000).unwrap();
-        assert_eq!(pending, [q("$b", 999_500)]);
-        assert!(j.contains("$a") && j.contains("$b") && j.contains("$c") && !j.contains("$d"));
-        assert!(j.is_reply("$reply-a"));
-        assert_eq!(j.joined_at("!r:x"), Some(900_000));
-
-        // Past the retention, claims are forgotten; joins are kept.
-        let (j, pending) = Journal::open(dir.path(), 60_000, 2_000_000).unwrap();
-        assert!(pending.is_empty() && !j.contains("$a") && !j.is_reply("$reply-a"));
-        assert_eq!(j.joined_at("!r:x"), Some(900_000));
-    }
-
-    #[test]
-    fn a_torn_last_line_is_skipped() {
-        let dir = tempfile::tempdir().unwrap();
-        let (mut j, _) = Journal::open(dir.path(), 60_000, 1_000_000).unwrap();
-        j.claim(&[q("$a", 999_000)]).unwrap();
-        drop(j);
-        let mut f = OpenOptions::new()
-            .append(true)
-            .open(dir.path().join(JOURNAL))
-            .unwrap();
-        f.write_all(b"{\"t\":\"done\",\"ev").unwrap();
-        let (_, pending) = Journal::open(dir.path(), 60_000, 1_000_000).unwrap();
-        assert_eq!(pending, [q("$a", 999_000)]);
-    }
-
-    #[test]
-    fn sync_token_roundtrip_and_file_mode() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let (j, _) = Journal::open(dir.path(), 1, 1).unwrap();
-        assert_eq!(j.sync_token().unwrap(), None);
-        j.save_sync_token("s72_1").unwrap();
-        assert_eq!(j.sync_token().unwrap().as_deref(), Some("s72_1"));
-        let mode = fs::metadata(dir.path().join(SYNC_TOKEN))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
-}
+#[path = "journal_tests.rs"]
+mod tests;

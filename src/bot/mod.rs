@@ -14,20 +14,28 @@
 //!
 //! The moving parts, in order of a message's life:
 //! 1. the sync loop receives a sync response (its own backoff 1 s..60 s with jitter on errors);
-//! 2. each room message passes the filters (not our own, a text message, not an edit, within the catch-up
-//!    window, not from before the bot joined, not claimed yet) and the trigger rules;
-//! 3. the questions are claimed in the journal (fsync), then the sync position is saved;
+//! 2. each room event is translated into what happened ([`events`]: a message, an edit, a redaction, a
+//!    reaction) and passes the filters (not our own, within the catch-up window, not from before the bot
+//!    joined, not claimed yet); the pure rules of [`trigger`] and [`conversations`] decide what to do, and a
+//!    question is answered in its conversation (a room's thread, or the room);
+//! 3. the events that need work are claimed in the journal (fsync, off the async worker threads), then the
+//!    sync position is saved;
 //! 4. each room has a queue; a bounded number of replies (a semaphore) are worked on at once across rooms,
-//!    in order within a room; a reply is sent with a transaction id derived from the question's event id,
-//!    retried with backoff (rate limits wait as long as the server asks), then marked done.
+//!    in order within a room; a reply (or an edit or redaction of one) is sent with a transaction id derived
+//!    from the causing event's id, retried with backoff (rate limits wait as long as the server asks), then
+//!    marked done with what it said ([`conversations::Sent`]). Reactions that are feedback go to [`feedback`].
 //!
-//! Shutdown (the future given to [`run`]): the sync stops, queued and in-flight replies are finished (for at
-//! most [`DRAIN_TIMEOUT`]), and [`run`] returns `Ok`. Anything not finished is sent at the next start.
+//! Tasks and shutdown: every task the bot spawns is tracked by one [`TaskTracker`] and stopped by one
+//! [`CancellationToken`]. When the future given to [`run`] completes, the sync stops, the token is cancelled,
+//! queued and in-flight replies are finished (for at most [`DRAIN_TIMEOUT`]), and [`run`] returns `Ok`.
+//! Anything not finished is sent at the next start.
 
 pub mod backoff;
 pub mod check;
+pub mod conversations;
 pub mod crypto;
 pub mod events;
+pub mod feedback;
 pub mod flood;
 pub mod http;
 pub mod journal;
@@ -54,11 +62,13 @@ use std::time::Duration;
 use anyhow::Context;
 use matrix_sdk::Client;
 use matrix_sdk::ruma::OwnedUserId;
-use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::answer::{Engine, InvalidKnowledge};
 use crate::config::Config;
 use crate::matcher::MatcherConfig;
+use conversations::Conversations;
 use journal::Journal;
 use trigger::Identity;
 
@@ -77,9 +87,13 @@ pub struct Bot {
     limiter: Mutex<flood::Limiter>,
     me: Identity,
     user_id: OwnedUserId,
-    journal: Mutex<Journal>,
+    journal: Arc<Mutex<Journal>>,
+    conversations: Mutex<Conversations>,
     replies: reply::Dispatcher,
-    stopping: watch::Receiver<bool>,
+    /// Cancelled when shutdown begins.
+    cancel: CancellationToken,
+    /// Every task the bot spawns (but the reply workers, which [`reply::Dispatcher`] tracks).
+    tasks: TaskTracker,
     invites: Mutex<std::collections::HashSet<String>>,
 }
 
@@ -89,16 +103,44 @@ impl Bot {
         self.config.current()
     }
 
-    /// The journal, even if a panicking task poisoned its lock.
+    /// The journal, even if a panicking task poisoned its lock: for reading (writes go through
+    /// [`Bot::write_journal`]).
     fn journal(&self) -> std::sync::MutexGuard<'_, Journal> {
         self.journal
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Runs `write` on the journal on a blocking thread (its fsync never holds up an async worker).
+    async fn write_journal<T: Send + 'static>(
+        &self,
+        write: impl FnOnce(&mut Journal) -> std::io::Result<T> + Send + 'static,
+    ) -> std::io::Result<T> {
+        let journal = self.journal.clone();
+        tokio::task::spawn_blocking(move || {
+            write(
+                &mut journal
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            )
+        })
+        .await
+        .map_err(std::io::Error::other)?
+    }
+
+    /// The conversations, with the time to live of the configuration in service.
+    fn conversations(&self) -> std::sync::MutexGuard<'_, Conversations> {
+        let mut talks = self
+            .conversations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        talks.set_ttl(self.config().bot.conversation_ttl.as_millis() as u64);
+        talks
+    }
+
     /// Whether shutdown has begun.
     fn is_stopping(&self) -> bool {
-        *self.stopping.borrow()
+        self.cancel.is_cancelled()
     }
 }
 
@@ -256,18 +298,17 @@ pub async fn run_with_reload(
         engine.knowledge().entries.len() as u64,
         std::sync::atomic::Ordering::Relaxed,
     );
-    let listener = match config.metrics.listen {
-        Some(addr) => {
-            let (bound, task) = http::serve(addr, metrics.clone(), config.metrics.healthy_sync_age)
-                .await
-                .with_context(|| format!("listening for /healthz and /metrics on {addr}"))?;
-            tracing::info!(%bound, "serving /healthz and /metrics");
-            Some(task)
-        }
-        None => None,
-    };
+    let cancel = CancellationToken::new();
+    let tasks = TaskTracker::new();
+    if let Some(addr) = config.metrics.listen {
+        let healthy_age = config.metrics.healthy_sync_age;
+        let bound = http::serve(addr, metrics.clone(), healthy_age, &tasks, cancel.clone())
+            .await
+            .with_context(|| format!("listening for /healthz and /metrics on {addr}"))?;
+        tracing::info!(%bound, "serving /healthz and /metrics");
+    }
     let flood = limiter(&config);
-    let (stop_tx, stopping) = watch::channel(false);
+    let ttl = config.bot.conversation_ttl.as_millis() as u64;
     let bot = Arc::new(Bot {
         replies: reply::Dispatcher::new(config.bot.max_concurrent_questions),
         client,
@@ -278,19 +319,27 @@ pub async fn run_with_reload(
         limiter: Mutex::new(flood),
         me,
         user_id,
-        journal: Mutex::new(journal),
-        stopping,
+        journal: Arc::new(Mutex::new(journal)),
+        conversations: Mutex::new(Conversations::new(ttl, conversations::MAX_CONVERSATIONS)),
+        cancel,
+        tasks,
         invites: Mutex::default(),
     });
 
-    let watcher = tokio::spawn(watcher::watch(bot.clone(), reload));
+    bot.tasks.spawn(watcher::watch(bot.clone(), reload));
     let result = sync::run(&bot, pending, shutdown.as_mut(), ready).await;
-    let _ = stop_tx.send(true);
+    bot.cancel.cancel();
     bot.replies.drain(DRAIN_TIMEOUT).await;
-    watcher.abort();
-    if let Some(listener) = listener {
-        listener.abort();
+    // The other tasks (joins, verification, the watcher) stop at the cancellation; the ones that do not
+    // notice it are dropped with the runtime.
+    bot.tasks.close();
+    if tokio::time::timeout(Duration::from_secs(2), bot.tasks.wait())
+        .await
+        .is_err()
+    {
+        tracing::debug!("shutdown: some background tasks were still running");
     }
+
     // An error is reported once, by the caller (the command line prints it).
     if result.is_ok() {
         tracing::info!("verbatim stopped");

@@ -1,9 +1,12 @@
 //! Replies: one queue per room (replies in a room go out in order), a semaphore bounding how many are worked
-//! on at once across rooms (a slow room does not hold up the others), and sending with retries.
+//! on at once across rooms (a slow room does not hold up the others), and sending with retries. What to send
+//! was decided before ([`super::events`]); this module only carries it out ([`Work`]).
 //!
 //! A reply is an `m.notice` that replies to the question (`m.in_reply_to`), stays in the question's thread,
-//! and mentions only the asker (`m.mentions`, never `@room`). It is sent with the transaction id derived from
-//! the question's event id, so a retry or a resend after a crash is deduplicated by the homeserver. Errors
+//! and mentions only the asker (`m.mentions`, never `@room`). An edited question gets the bot's reply edited
+//! (`m.replace` with `m.new_content`), a redacted one gets it redacted. Everything is sent with the transaction
+//! id derived from the event that caused it, so a retry or a resend after a crash is deduplicated by the
+//! homeserver. Errors
 //! back off exponentially (up to a minute) for `[bot] send_attempts` tries; `M_LIMIT_EXCEEDED` waits as long as
 //! the server asks; an unreachable homeserver is waited for without limit (it is an outage, and the sync waits
 //! for it too); a final failure is logged at warn with the room and event.
@@ -16,45 +19,60 @@ use matrix_sdk::Room;
 use matrix_sdk::ruma::api::error::{ErrorKind, RetryAfter};
 use matrix_sdk::ruma::events::relation::Thread;
 use matrix_sdk::ruma::events::room::message::{
-    AddMentions, ForwardThread, ReplyMetadata, ReplyWithinThread, RoomMessageEventContent,
-};
-use matrix_sdk::ruma::events::{
-    AnySyncMessageLikeEvent, AnySyncTimelineEvent, SyncMessageLikeEvent,
+    AddMentions, ForwardThread, ReplacementMetadata, ReplyMetadata, ReplyWithinThread,
+    RoomMessageEventContent,
 };
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedTransactionId, OwnedUserId};
 use tokio::sync::{Semaphore, mpsc};
-use tokio::task::JoinSet;
+use tokio_util::task::TaskTracker;
 
 use super::Bot;
 use super::backoff::Backoff;
-use super::events::{classify, room_facts, thread_of};
+use super::conversations::Sent;
+use super::events::{room_facts, work_for};
 use super::journal::{Pending, now_ms, transaction_id};
 use super::trigger::Action;
-use crate::answer::Outcome;
+use crate::answer::{Outcome, Reply};
 use crate::errors::brief;
 
-/// A question (or command) to reply to.
+/// Something to do in a room, caused by one event (a question, an edit, a redaction, a reaction).
 pub struct Job {
     /// The room.
     pub room: Room,
-    /// The question's event.
+    /// The event that caused it: claimed in the journal, and the source of the transaction id.
     pub event_id: OwnedEventId,
-    /// Who asked.
+    /// The event a new reply replies to (the question, or the suggestion a reaction accepted).
+    pub reply_to: OwnedEventId,
+    /// Who caused it (the reply mentions them).
     pub sender: OwnedUserId,
-    /// The question's thread, if it was asked in one.
+    /// The thread a new reply goes in, if any.
     pub thread: Option<Thread>,
-    /// What to reply.
-    pub action: Action,
-    /// The question's `origin_server_ts` (ms).
+    /// What to do.
+    pub work: Work,
+    /// The event's `origin_server_ts` (ms).
     pub ts: u64,
     /// When the bot received it (for the latency in the log).
     pub received: Instant,
 }
 
+/// What a [`Job`] does, decided already.
+pub enum Work {
+    /// A command's reply (help, sources, slow down, reload).
+    Command(Action),
+    /// Send this answer (or suggestion, or "nothing found").
+    Answer(Box<Reply>),
+    /// Replace the bot's reply (this event) with this answer.
+    Edit(OwnedEventId, Box<Reply>),
+    /// Redact the bot's reply (this event).
+    Redact(OwnedEventId),
+    /// Record a reaction (its key) on this answer in the feedback log; never a reply.
+    Feedback(Box<Sent>, String),
+}
+
 /// The per-room queues and their workers.
 pub struct Dispatcher {
     queues: Mutex<HashMap<OwnedRoomId, mpsc::UnboundedSender<Job>>>,
-    workers: Mutex<JoinSet<()>>,
+    workers: TaskTracker,
     permits: Arc<Semaphore>,
 }
 
@@ -63,7 +81,7 @@ impl Dispatcher {
     pub fn new(concurrency: usize) -> Dispatcher {
         Dispatcher {
             queues: Mutex::default(),
-            workers: Mutex::new(JoinSet::new()),
+            workers: TaskTracker::new(),
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
         }
     }
@@ -99,10 +117,7 @@ impl Dispatcher {
                 handle(&bot, job).await;
             }
         };
-        self.workers
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .spawn(worker);
+        self.workers.spawn(worker);
     }
 
     /// Closes the queues and waits (at most `timeout`) for the replies already queued.
@@ -111,14 +126,11 @@ impl Dispatcher {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clear();
-        let mut workers = std::mem::take(
-            &mut *self
-                .workers
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
-        let all_done = async { while workers.join_next().await.is_some() {} };
-        if tokio::time::timeout(timeout, all_done).await.is_err() {
+        self.workers.close();
+        if tokio::time::timeout(timeout, self.workers.wait())
+            .await
+            .is_err()
+        {
             tracing::warn!(
                 "shutdown: some replies were not finished; they are sent at the next start"
             );
@@ -126,109 +138,140 @@ impl Dispatcher {
     }
 }
 
-/// Builds the reply content for `job`: an `m.notice` replying to the question, in its thread, mentioning only
-/// the asker. Returns it with the outcome, entry id and score for the log. `reloaded` is what the reload of
-/// an admin's `!reload` did (it is done before, as it is not instant).
-pub fn reply_content(
+/// The message for a reply: its plain and HTML bodies, the outcome for the log and metrics, and what to
+/// remember of it. `reloaded` is what the reload of an admin's `!reload` did (it is done before, as it is not
+/// instant).
+fn message_of<'w>(
     bot: &Bot,
-    job: &Job,
+    work: &'w Work,
     reloaded: Option<&super::reload::Outcome>,
-) -> (RoomMessageEventContent, &'static str, Option<String>, f64) {
-    let (plain, html, outcome, entry, score) = match &job.action {
-        Action::Ask(question) => {
-            tracing::debug!(room = %job.room.room_id(), event = %job.event_id, question = %question, "question");
-            let engine = bot.engine.current();
-            let reply = engine.ask(question);
-            super::unanswered::record(
-                &bot.config(),
-                &reply,
-                job.room.room_id().as_str(),
-                job.sender.as_str(),
-            );
+) -> (String, String, &'static str, Option<&'w Reply>) {
+    let (plain, html, outcome) = match work {
+        Work::Answer(reply) | Work::Edit(_, reply) => {
             let outcome = match reply.outcome {
                 Outcome::Answer => "answer",
                 Outcome::Suggest => "suggest",
                 Outcome::None => "none",
                 Outcome::SmallTalk => "small_talk",
             };
-            (
-                reply.plain(),
-                reply.html(),
-                outcome,
-                reply.quoted().map(|q| q.entry.clone()),
-                reply.score,
-            )
+            return (reply.plain(), reply.html(), outcome, Some(reply));
         }
-        Action::Help => {
+        Work::Command(Action::Help) => {
             let r = bot.engine.current().help(&bot.me.how_to_ask());
-            (r.plain, r.html, "help", None, 0.0)
+            (r.plain, r.html, "help")
         }
-        Action::Sources => {
+        Work::Command(Action::Sources) => {
             let r = bot.engine.current().sources();
-            (r.plain, r.html, "sources", None, 0.0)
+            (r.plain, r.html, "sources")
         }
-        Action::SlowDown(room) => {
+        Work::Command(Action::SlowDown(room)) => {
             let text = if *room {
                 "This room is asking faster than I can answer. Please slow down; I will answer again shortly."
             } else {
                 "You are asking faster than I can answer. Please slow down; I will answer again shortly."
             };
-            (
-                text.to_string(),
-                format!("<p>{text}</p>"),
-                "slow_down",
-                None,
-                0.0,
-            )
+            (text.to_string(), format!("<p>{text}</p>"), "slow_down")
         }
-        Action::Reload => {
+        Work::Command(Action::Reload) => {
             let text = reloaded
                 .map(super::reload::Outcome::message)
                 .unwrap_or_default();
-            let text = &text;
             let html = format!(
                 "<p>{}</p>",
-                crate::answer::escape(text).replace('\n', "<br>")
+                crate::answer::escape(&text).replace('\n', "<br>")
             );
             (
-                crate::answer::defuse(text),
+                crate::answer::defuse(&text),
                 crate::answer::defuse(&html),
                 "reload",
-                None,
-                0.0,
             )
         }
-        Action::Ignore => unreachable!("ignored messages are not queued"),
+        Work::Command(Action::Ask(_) | Action::Ignore) | Work::Redact(_) | Work::Feedback(..) => {
+            unreachable!("no message is built for these")
+        }
     };
-    let metadata = ReplyMetadata::new(&job.event_id, &job.sender, job.thread.as_ref());
+    (plain, html, outcome, None)
+}
+
+/// Builds the reply content for `job`: an `m.notice` replying to the question, in its thread, mentioning only
+/// the asker (or, for an edited question, the replacement of the bot's reply). Returns it with the outcome and
+/// the reply (for the log and the journal).
+pub fn reply_content<'j>(
+    bot: &Bot,
+    job: &'j Job,
+    reloaded: Option<&super::reload::Outcome>,
+) -> (RoomMessageEventContent, &'static str, Option<&'j Reply>) {
+    let (plain, html, outcome, reply) = message_of(bot, &job.work, reloaded);
     let notice = RoomMessageEventContent::notice_html(plain, html);
+    if let Work::Edit(original, _) = &job.work {
+        let content = notice.make_replacement(ReplacementMetadata::new(original.clone(), None));
+        return (content, outcome, reply);
+    }
+    let metadata = ReplyMetadata::new(&job.reply_to, &job.sender, job.thread.as_ref());
     // In a thread: a real reply within the thread (not a fallback); elsewhere a plain rich reply.
     let content = if job.thread.is_some() {
         notice.make_for_thread(metadata, ReplyWithinThread::Yes, AddMentions::Yes)
     } else {
         notice.make_reply_to(metadata, ForwardThread::Yes, AddMentions::Yes)
     };
-    (content, outcome, entry, score)
+    (content, outcome, reply)
 }
 
-/// Replies to one question and records the result in the journal.
+/// Carries out one job and records the result in the journal.
 async fn handle(bot: &Bot, job: Job) {
-    let reloaded = match job.action {
-        Action::Reload => Some(super::reload::reload(bot, "!reload").await),
+    let reloaded = match job.work {
+        Work::Command(Action::Reload) => Some(super::reload::reload(bot, "!reload").await),
         _ => None,
     };
-    let (content, outcome, entry, score) = reply_content(bot, &job, reloaded.as_ref());
     let room = job.room.room_id();
-    match send(
-        bot,
-        &job.room,
-        content,
-        transaction_id(job.event_id.as_str()).into(),
-    )
-    .await
-    {
-        Ok(reply) => {
-            if let Err(e) = bot.journal().done(job.event_id.as_str(), reply.as_str()) {
+    let txn: OwnedTransactionId = transaction_id(job.event_id.as_str()).into();
+    let (result, outcome, remember) = match &job.work {
+        Work::Redact(reply) => (
+            send(bot, &job.room, Out::Redact(reply), txn).await,
+            "redact",
+            None,
+        ),
+        _ => {
+            let (content, outcome, reply) = reply_content(bot, &job, reloaded.as_ref());
+            let root = job.thread.as_ref().map(|t| t.event_id.as_str());
+            // A suggestion accepted by a reaction answers the question the suggestion was for.
+            let question = bot
+                .journal()
+                .sent(job.reply_to.as_str())
+                .map_or_else(|| job.reply_to.to_string(), |s| s.question.clone());
+            let sent = reply.map(|r| Sent::of(r, &question, root));
+            (
+                send(bot, &job.room, Out::Message(content), txn).await,
+                outcome,
+                sent.map(|s| (s, reply.map_or(0.0, |r| r.score))),
+            )
+        }
+    };
+    match result {
+        Ok(event) => {
+            let edits = match &job.work {
+                Work::Edit(original, _) => Some(original.as_str()),
+                _ => None,
+            };
+            let (sent, score) = match remember {
+                Some((mut sent, score)) => {
+                    if let Some(old) = edits.and_then(|e| bot.journal().sent(e).cloned()) {
+                        // An edited reply still answers the same question, in the same thread.
+                        sent.question = old.question;
+                        sent.thread = old.thread;
+                    }
+                    let entry = sent.entries.first().cloned();
+                    (Some(sent), (entry, score))
+                }
+                None => (None, (None, 0.0)),
+            };
+            let id = job.event_id.to_string();
+            let reply_id = event.to_string();
+            let edits = edits.map(str::to_string);
+            if let Err(e) = bot
+                .write_journal(move |j| j.done_with(&id, &reply_id, sent, edits.as_deref()))
+                .await
+            {
                 tracing::warn!(%room, event = %job.event_id, "cannot record the reply in the journal: {}", brief(&e));
             }
             bot.metrics.question(outcome, job.received.elapsed());
@@ -236,8 +279,8 @@ async fn handle(bot: &Bot, job: Job) {
                 %room,
                 event = %job.event_id,
                 outcome,
-                entry = entry.as_deref().unwrap_or("-"),
-                score = (score * 1000.0).round() / 1000.0,
+                entry = score.0.as_deref().unwrap_or("-"),
+                score = (score.1 * 1000.0).round() / 1000.0,
                 latency_ms = job.received.elapsed().as_millis() as u64,
                 "replied"
             );
@@ -248,11 +291,18 @@ async fn handle(bot: &Bot, job: Job) {
         Err(SendError::Failed(e)) => {
             bot.metrics.question("failed", job.received.elapsed());
             tracing::warn!(%room, event = %job.event_id, outcome, "giving up on the reply: {e}");
-            if let Err(e) = bot.journal().gave_up(job.event_id.as_str()) {
+            let id = job.event_id.to_string();
+            if let Err(e) = bot.write_journal(move |j| j.gave_up(&id)).await {
                 tracing::warn!(%room, event = %job.event_id, "cannot record in the journal: {}", brief(&e));
             }
         }
     }
+}
+
+/// What goes out: a message, or the redaction of one.
+enum Out<'a> {
+    Message(RoomMessageEventContent),
+    Redact(&'a OwnedEventId),
 }
 
 enum SendError {
@@ -260,23 +310,31 @@ enum SendError {
     Failed(String),
 }
 
-/// Sends `content` with retries; returns the event id of the sent message.
+/// Sends `out` with retries; returns the event id of the sent message (or redaction).
 async fn send(
     bot: &Bot,
     room: &Room,
-    content: RoomMessageEventContent,
+    out: Out<'_>,
     txn: OwnedTransactionId,
 ) -> Result<OwnedEventId, SendError> {
     let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
     let attempts = bot.config().bot.send_attempts.max(1);
     let mut rate_limited = 0u32;
     loop {
-        let error = match room
-            .send(content.clone())
-            .with_transaction_id(txn.clone())
-            .await
-        {
-            Ok(sent) => return Ok(sent.response.event_id),
+        let attempt = match &out {
+            Out::Message(content) => room
+                .send(content.clone())
+                .with_transaction_id(txn.clone())
+                .await
+                .map(|sent| sent.response.event_id),
+            Out::Redact(event) => room
+                .redact(event, Some("the question was deleted"), Some(txn.clone()))
+                .await
+                .map(|r| r.event_id)
+                .map_err(matrix_sdk::Error::from),
+        };
+        let error = match attempt {
+            Ok(event) => return Ok(event),
             Err(e) => e,
         };
         let api = error.as_client_api_error();
@@ -319,10 +377,9 @@ async fn send(
             .send_retries
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         tracing::debug!(room = %room.room_id(), retry_in_ms = delay.as_millis() as u64, "sending failed: {}", brief(&error));
-        let mut stopping = bot.stopping.clone();
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
-            _ = stopping.changed() => return Err(SendError::Stopping),
+            () = bot.cancel.cancelled() => return Err(SendError::Stopping),
         }
     }
 }
@@ -339,41 +396,26 @@ pub async fn resume(bot: Arc<Bot>, pending: Vec<Pending>) {
             continue;
         };
         let Some(room) = bot.client.get_room(&room_id) else {
-            let _ = bot.journal().gave_up(&p.event);
+            let _ = bot.write_journal(move |j| j.gave_up(&p.event)).await;
             continue;
         };
         let event = match room.event(&event_id, None).await {
             Ok(event) => event,
             Err(e) => {
                 tracing::warn!(room = %room_id, event = %event_id, "cannot fetch an unanswered question again; giving up on it: {}", brief(&e));
-                let _ = bot.journal().gave_up(&p.event);
+                let _ = bot.write_journal(move |j| j.gave_up(&p.event)).await;
                 continue;
             }
         };
         let facts = room_facts(&bot, &room).await;
-        let message = match event.raw().deserialize() {
-            Ok(AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(
-                SyncMessageLikeEvent::Original(m),
-            ))) => m,
-            _ => {
-                let _ = bot.journal().gave_up(&p.event);
-                continue;
-            }
-        };
-        let Some(action) = classify(&bot, &message, facts.direct) else {
-            let _ = bot.journal().gave_up(&p.event);
+        let Some(job) = work_for(&bot, &room, &facts, &event, now_ms(), true) else {
+            let _ = bot.write_journal(move |j| j.gave_up(&p.event)).await;
             continue;
         };
-        tracing::info!(room = %room_id, event = %event_id, age_ms = now_ms().saturating_sub(p.ts), "resuming an unfinished reply");
-        let job = Job {
-            room,
-            event_id,
-            sender: message.sender.clone(),
-            thread: thread_of(&message),
-            action,
-            ts: p.ts,
-            received: Instant::now(),
-        };
-        bot.replies.dispatch(&bot, job);
+        tracing::info!(room = %room_id, event = %event_id, age_ms = now_ms().saturating_sub(p.ts), "resuming unfinished work");
+        match job.work {
+            Work::Feedback(..) => super::feedback::record(&bot, job),
+            _ => bot.replies.dispatch(&bot, job),
+        }
     }
 }

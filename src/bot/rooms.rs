@@ -50,7 +50,7 @@ pub fn on_invite(bot: &Arc<Bot>, room_id: &RoomId) {
     }
     let bot = bot.clone();
     let room_id = room_id.to_owned();
-    tokio::spawn(async move {
+    bot.clone().tasks.spawn(async move {
         answer_invite(&bot, &room_id).await;
         bot.invites
             .lock()
@@ -136,7 +136,7 @@ pub fn follow_upgrade(bot: &Arc<Bot>, room: &matrix_sdk::Room) {
         .map(ToOwned::to_owned)
         .collect();
     via.dedup();
-    tokio::spawn(async move {
+    bot.clone().tasks.spawn(async move {
         let target: OwnedRoomOrAliasId = new.clone().into();
         let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
         loop {

@@ -92,7 +92,7 @@ pub async fn run(
                 if let Some(pending) = pending.take() {
                     crypto::setup_encryption(&bot.client, &bot.config()).await;
                     crypto::log_identity(&bot.client).await;
-                    tokio::spawn(rooms::join_configured(bot.clone()));
+                    bot.tasks.spawn(rooms::join_configured(bot.clone()));
                     // Unfinished replies of the previous run go first, before anything newer in their rooms.
                     reply::resume(bot.clone(), pending).await;
                     tracing::info!("first sync done; answering questions");

@@ -10,7 +10,6 @@ use matrix_sdk::ruma::serde::Raw;
 use matrix_sdk::test_utils::mocks::MatrixMockServer;
 use matrix_sdk_test::JoinedRoomBuilder;
 use serde_json::{Value, json};
-use tokio::sync::watch;
 use wiremock::{Request, ResponseTemplate};
 
 use super::journal::{Journal, now_ms, transaction_id};
@@ -26,7 +25,6 @@ struct Harness {
     server: MatrixMockServer,
     bot: Arc<Bot>,
     sent: Arc<Mutex<Vec<(String, Value)>>>,
-    _stop: watch::Sender<bool>,
     _dir: tempfile::TempDir,
 }
 
@@ -66,7 +64,6 @@ async fn harness(extra_config: &str, rate_limited: usize) -> Harness {
     );
     let config = Config::parse(&dir.path().join("config.toml"), &text).unwrap();
     let (journal, _) = Journal::open(dir.path(), 3_600_000, now_ms()).unwrap();
-    let (stop, stopping) = watch::channel(false);
     let me = Identity {
         user_id: ME.into(),
         display_name: Some("Verbatim".into()),
@@ -84,15 +81,16 @@ async fn harness(extra_config: &str, rate_limited: usize) -> Harness {
         client,
         config: super::reload::Live::new(config),
         me,
-        journal: Mutex::new(journal),
-        stopping,
+        journal: Arc::new(Mutex::new(journal)),
+        conversations: Mutex::new(super::conversations::Conversations::new(600_000, 100)),
+        cancel: tokio_util::sync::CancellationToken::new(),
+        tasks: tokio_util::task::TaskTracker::new(),
         invites: Mutex::default(),
     });
     Harness {
         server,
         bot,
         sent,
-        _stop: stop,
         _dir: dir,
     }
 }
@@ -427,3 +425,4 @@ pub(super) use knowledge_copy::knowledge_copy;
 
 mod ops;
 mod sighup;
+mod talk;

@@ -3,8 +3,8 @@
 //!
 //! Rules: in a direct room (the bot and one person) every text message is a question. In a group room the bot
 //! answers only when addressed: the `m.mentions` user ids name it, its display name or MXID (or a pill to it)
-//! is in the message, the message starts with the command prefix (`!ask <question>`), or it replies to one of
-//! the bot's messages. The help and sources commands work in every room. The address (prefix, name, MXID) is
+//! is in the message, the message starts with the command prefix (`!ask <question>`), it replies to one of
+//! the bot's messages, or it is in a thread where the bot answered. The help and sources commands work in every room. The address (prefix, name, MXID) is
 //! stripped before the question goes to the engine; so is a rich-reply fallback quote.
 
 /// Who the bot is and which words it reacts to.
@@ -70,6 +70,8 @@ pub struct Message<'a> {
     pub mentions_bot: bool,
     /// Whether it is a reply (`m.in_reply_to`, not a thread fallback) to one of the bot's messages.
     pub replies_to_bot: bool,
+    /// Whether it is in a thread where the bot answered (a conversation with the bot).
+    pub in_bots_thread: bool,
     /// Whether the room is a direct room (the bot and one other member).
     pub direct: bool,
 }
@@ -115,6 +117,7 @@ pub fn decide(me: &Identity, message: &Message<'_>) -> Action {
     let mut addressed = message.direct
         || message.mentions_bot
         || message.replies_to_bot
+        || message.in_bots_thread
         || fallback_sender.is_some_and(|s| s == me.user_id)
         || message
             .formatted_body

@@ -190,17 +190,22 @@ pub fn handle(bot: &Arc<Bot>, steps: Vec<Step>) {
         return;
     }
     let bot = bot.clone();
-    tokio::spawn(async move {
+    bot.clone().tasks.spawn(async move {
         for step in steps {
             let admin = bot.config().access.is_admin(step.sender.as_str());
-            if let Err(e) = act(&bot.client, &step, decide(&step.kind, admin)).await {
+            if let Err(e) = act(&bot.client, &bot.tasks, &step, decide(&step.kind, admin)).await {
                 tracing::warn!(sender = %step.sender, flow = %step.flow, "verification: {}", brief(&e));
             }
         }
     });
 }
 
-async fn act(client: &Client, step: &Step, act: Act) -> matrix_sdk::Result<()> {
+async fn act(
+    client: &Client,
+    tasks: &tokio_util::task::TaskTracker,
+    step: &Step,
+    act: Act,
+) -> matrix_sdk::Result<()> {
     let encryption = client.encryption();
     let sender = &step.sender;
     match (&step.kind, act) {
@@ -238,7 +243,7 @@ async fn act(client: &Client, step: &Step, act: Act) -> matrix_sdk::Result<()> {
                 return Ok(());
             }
             sas.accept().await?;
-            tokio::spawn(watch(sas));
+            tasks.spawn(watch(sas));
         }
         (Kind::Mac, Act::Confirm) => {
             let Some(Verification::SasV1(sas)) =

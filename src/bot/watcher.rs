@@ -158,7 +158,6 @@ async fn watch_paths(bot: &Arc<Bot>, trigger: Option<&Notify>, paths: &[PathBuf]
         None => (None, None),
     };
     let polling = watching && events.is_none();
-    let mut stopping = bot.stopping.clone();
     let mut tick = tokio::time::interval(POLL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -175,7 +174,7 @@ async fn watch_paths(bot: &Arc<Bot>, trigger: Option<&Notify>, paths: &[PathBuf]
             }
         };
         tokio::select! {
-            _ = stopping.changed() => return false,
+            () = bot.cancel.cancelled() => return false,
             () = signalled => {
                 hangup(bot).await;
                 if bot.config().knowledge_paths != paths {

@@ -27,6 +27,7 @@ pub const KEYS: &[(&str, bool)] = &[
     ("bot.catch_up_window_secs", false),
     ("bot.max_concurrent_questions", false),
     ("bot.send_attempts", true),
+    ("bot.conversation_ttl_secs", true),
     ("bot.join_rooms", false),
     ("matching.answer_threshold", true),
     ("matching.suggest_threshold", true),
@@ -95,6 +96,7 @@ fn differs(key: &str, a: &Config, b: &Config) -> bool {
         "bot.sources_command" => a.bot.sources_command != b.bot.sources_command,
         "bot.display_name" => a.bot.display_name != b.bot.display_name,
         "bot.catch_up_window_secs" => a.bot.catch_up_window != b.bot.catch_up_window,
+        "bot.conversation_ttl_secs" => a.bot.conversation_ttl != b.bot.conversation_ttl,
         "bot.max_concurrent_questions" => {
             a.bot.max_concurrent_questions != b.bot.max_concurrent_questions
         }
@@ -156,7 +158,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(KEYS.len(), 32);
+        assert_eq!(KEYS.len(), 33);
     }
 
     #[test]

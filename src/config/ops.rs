@@ -38,6 +38,8 @@ pub struct CurationConfig {
     pub log_unanswered: bool,
     /// Also write the asker's user id in each record (only with `log_unanswered`).
     pub log_user_ids: bool,
+    /// Append 👍 and 👎 on the bot's answers to `state_dir/feedback.jsonl`.
+    pub log_feedback: bool,
 }
 
 /// Checks and converts the operating sections, recording errors in `c`.
@@ -108,6 +110,7 @@ pub(super) fn parse(
         CurationConfig {
             log_unanswered: curation.log_unanswered.unwrap_or(false),
             log_user_ids: curation.log_user_ids.unwrap_or(false),
+            log_feedback: curation.log_feedback.unwrap_or(false),
         },
     )
 }

@@ -116,6 +116,12 @@ impl Config {
             1..1025,
         );
         let send_attempts = c.int(bot.send_attempts, "bot.send_attempts", 8, 1..101);
+        let conversation_ttl = c.int(
+            bot.conversation_ttl_secs,
+            "bot.conversation_ttl_secs",
+            600,
+            0..7 * 24 * 3600 + 1,
+        );
         for room in &bot.join_rooms {
             let r = room.get_ref();
             if !(r.starts_with('!') || r.starts_with('#')) || !r.contains(':') {
@@ -205,6 +211,7 @@ impl Config {
                 catch_up_window: Duration::from_secs(window as u64),
                 max_concurrent_questions: max_concurrent as usize,
                 send_attempts: send_attempts as u32,
+                conversation_ttl: Duration::from_secs(conversation_ttl as u64),
                 join_rooms: bot
                     .join_rooms
                     .into_iter()

@@ -68,6 +68,7 @@ pub(super) struct RawBot {
     pub(super) catch_up_window_secs: Option<Spanned<i64>>,
     pub(super) max_concurrent_questions: Option<Spanned<i64>>,
     pub(super) send_attempts: Option<Spanned<i64>>,
+    pub(super) conversation_ttl_secs: Option<Spanned<i64>>,
     #[serde(default)]
     pub(super) join_rooms: Vec<Spanned<String>>,
 }
@@ -86,6 +87,7 @@ pub(super) struct RawMatching {
 pub(super) struct RawCuration {
     pub(super) log_unanswered: Option<bool>,
     pub(super) log_user_ids: Option<bool>,
+    pub(super) log_feedback: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]

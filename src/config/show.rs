@@ -73,6 +73,10 @@ impl Config {
                         Some(b.max_concurrent_questions.to_string()),
                     ),
                     ("send_attempts", Some(b.send_attempts.to_string())),
+                    (
+                        "conversation_ttl_secs",
+                        Some(b.conversation_ttl.as_secs().to_string()),
+                    ),
                     ("join_rooms", Some(list(&b.join_rooms))),
                 ],
             ),

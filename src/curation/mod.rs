@@ -10,6 +10,7 @@
 //!
 //! Pure and synchronous: nothing here knows about Matrix.
 
+pub mod feedback;
 pub mod review;
 
 use std::io::Write;

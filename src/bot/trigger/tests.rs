@@ -99,6 +99,13 @@ fn mentions_pills_and_replies_address_the_bot() {
         ..Message::default()
     };
     assert_eq!(decide(&me, &m), ask("who chairs Haier?"));
+    // A message in a thread where the bot answered is a follow-up to it.
+    let m = Message {
+        body: "what else did he say?",
+        in_bots_thread: true,
+        ..Message::default()
+    };
+    assert_eq!(decide(&me, &m), ask("what else did he say?"));
     let html = "<a href=\"https://matrix.to/#/@verbatim:example.org\">V</a>: who chairs Haier?";
     let m = Message {
         body: "V: who chairs Haier?",
