@@ -2,6 +2,8 @@
 //! in-process through `verbatim::bot::run`, users are matrix-sdk clients.
 
 mod botkit;
+#[path = "e2e_bot/conversation.rs"]
+mod conversation;
 mod support;
 
 use matrix_sdk::ruma::events::Mentions;

@@ -211,7 +211,12 @@ impl Engine {
                 _ => last.clone(),
             };
             let merged = self.ask(&format!("{question} ({last})"));
-            if merged.outcome == Outcome::Answer {
+            // Only something new: the last answer again is no follow-up ("Shandong" after the headline).
+            let repeats = merged
+                .quotes
+                .iter()
+                .all(|q| conversation.last_entries.contains(&q.key));
+            if merged.outcome == Outcome::Answer && !repeats {
                 return Reply {
                     question: question.to_string(),
                     ..merged

@@ -38,6 +38,9 @@ pub struct Place {
 pub struct Sent {
     /// The event the reply answers (a question, or the reaction that accepted a suggestion).
     pub question: String,
+    /// The edit of the question whose text the reply answers, if the question was edited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit: Option<String>,
     /// The thread the reply is in, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread: Option<String>,
@@ -87,6 +90,7 @@ impl Sent {
             .collect();
         Sent {
             question: question.to_string(),
+            edit: None,
             thread: thread.map(str::to_string),
             entries,
             offered,

@@ -200,3 +200,21 @@ fn edits_and_redactions_touch_only_the_bots_reply_to_that_message() {
     assert_eq!(on_redaction(None, false), Todo::Nothing);
     assert_eq!(on_redaction(Some("$r"), true), Todo::Nothing);
 }
+
+#[test]
+fn a_vague_question_after_an_answer_is_not_that_answer_again() {
+    let engine = engine();
+    let mut talks = Conversations::new(600_000, 100);
+    let vague = engine.ask("Shandong");
+    assert_eq!(vague.outcome, Outcome::Suggest);
+    let first = talks.answer(
+        &engine,
+        &room(None),
+        "Headline of the story, verbatim please",
+        None,
+        0,
+    );
+    assert_eq!(first.outcome, Outcome::Answer);
+    let again = talks.answer(&engine, &room(None), "Shandong", None, 1);
+    assert_eq!(again.outcome, Outcome::Suggest, "{:?}", again.quoted());
+}

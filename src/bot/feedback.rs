@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use matrix_sdk::ruma::OwnedEventId;
-use matrix_sdk::ruma::events::room::message::MessageType;
+use matrix_sdk::ruma::events::room::message::{MessageType, Relation};
 use matrix_sdk::ruma::events::{
     AnySyncMessageLikeEvent, AnySyncTimelineEvent, SyncMessageLikeEvent,
 };
@@ -27,7 +27,9 @@ pub fn record(bot: &Arc<Bot>, job: Job) {
     let bot2 = bot.clone();
     bot.tasks.spawn(async move {
         let bot = bot2;
-        let question = match OwnedEventId::try_from(sent.question.as_str()) {
+        // The text the answer answered: the question's, or its last edit's.
+        let asked = sent.edit.as_deref().unwrap_or(&sent.question);
+        let question = match OwnedEventId::try_from(asked) {
             Ok(id) => question_text(&job.room, &id).await,
             Err(_) => None,
         };
@@ -63,16 +65,25 @@ pub fn record(bot: &Arc<Bot>, job: Job) {
     });
 }
 
-/// The text of the question event `id` (decrypted if needed), without a reply fallback.
+/// The text of the question event `id` (decrypted if needed; of an edit, its new text), without a reply
+/// fallback.
 async fn question_text(room: &matrix_sdk::Room, id: &OwnedEventId) -> Option<String> {
     let event = room.event(id, None).await.ok()?;
     match event.raw().deserialize().ok()? {
         AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(
             SyncMessageLikeEvent::Original(m),
-        )) => match m.content.msgtype {
-            MessageType::Text(text) => Some(strip_reply_fallback(&text.body).0.trim().to_string()),
-            _ => None,
-        },
+        )) => {
+            let msgtype = match m.content.relates_to {
+                Some(Relation::Replacement(r)) => r.new_content.msgtype,
+                _ => m.content.msgtype,
+            };
+            match msgtype {
+                MessageType::Text(text) => {
+                    Some(strip_reply_fallback(&text.body).0.trim().to_string())
+                }
+                _ => None,
+            }
+        }
         _ => None,
     }
 }

@@ -259,6 +259,7 @@ async fn handle(bot: &Bot, job: Job) {
                         // An edited reply still answers the same question, in the same thread.
                         sent.question = old.question;
                         sent.thread = old.thread;
+                        sent.edit = Some(job.event_id.to_string());
                     }
                     let entry = sent.entries.first().cloned();
                     (Some(sent), (entry, score))
