@@ -144,14 +144,13 @@ pub struct MatchingConfig {
 }
 
 impl MatchingConfig {
-    /// The matcher configuration, with `names` (words that may lead a question and are not part of it).
-    pub fn matcher_config(&self, names: Vec<String>) -> MatcherConfig {
+    /// The matcher configuration of these keys.
+    pub fn matcher_config(&self) -> MatcherConfig {
         MatcherConfig {
             answer_threshold: self.answer_threshold,
             suggest_threshold: self.suggest_threshold,
             max_suggestions: self.max_suggestions,
             max_quotes: self.max_quotes,
-            names,
             ..MatcherConfig::default()
         }
     }

@@ -20,14 +20,15 @@ use matrix_sdk::ruma::events::room::message::{
 use matrix_sdk::ruma::events::{
     AnySyncMessageLikeEvent, AnySyncTimelineEvent, SyncMessageLikeEvent,
 };
-use matrix_sdk::ruma::{OwnedEventId, OwnedUserId};
+use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
 use matrix_sdk::sync::SyncResponse;
 use matrix_sdk::{Room, RoomMemberships};
 
 use super::conversations::{Place, Todo, on_edit, on_reaction, on_redaction};
 use super::flood::Decision;
-use super::journal::{Pending, now_ms};
-use super::reply::{Job, Work};
+use super::job::{Job, Work};
+use super::journal::Pending;
+use super::persist::now_ms;
 use super::trigger::{Action, Message, decide, is_reload};
 use super::{Bot, feedback, rooms, verification};
 use crate::errors::brief;
@@ -477,5 +478,41 @@ pub fn thread_of(message: &OriginalSyncRoomMessageEvent) -> Option<Thread> {
     match &message.content.relates_to {
         Some(Relation::Thread(thread)) => Some(thread.clone()),
         _ => None,
+    }
+}
+
+/// Resumes the claims a previous run did not finish: fetches each question again (decrypting it if needed),
+/// decides again, and replies with the same transaction id as before, so a reply that did go out is not
+/// posted twice.
+pub async fn resume(bot: Arc<Bot>, pending: Vec<Pending>) {
+    for p in pending {
+        let Ok(room_id) = OwnedRoomId::try_from(p.room.as_str()) else {
+            continue;
+        };
+        let Ok(event_id) = OwnedEventId::try_from(p.event.as_str()) else {
+            continue;
+        };
+        let Some(room) = bot.client.get_room(&room_id) else {
+            let _ = bot.write_journal(move |j| j.gave_up(&p.event)).await;
+            continue;
+        };
+        let event = match room.event(&event_id, None).await {
+            Ok(event) => event,
+            Err(e) => {
+                tracing::warn!(room = %room_id, event = %event_id, "cannot fetch an unanswered question again; giving up on it: {}", brief(&e));
+                let _ = bot.write_journal(move |j| j.gave_up(&p.event)).await;
+                continue;
+            }
+        };
+        let facts = room_facts(&bot, &room).await;
+        let Some(job) = work_for(&bot, &room, &facts, &event, now_ms(), true) else {
+            let _ = bot.write_journal(move |j| j.gave_up(&p.event)).await;
+            continue;
+        };
+        tracing::info!(room = %room_id, event = %event_id, age_ms = now_ms().saturating_sub(p.ts), "resuming unfinished work");
+        match job.work {
+            Work::Feedback(..) => super::feedback::record(&bot, job),
+            _ => bot.replies.dispatch(&bot, job),
+        }
     }
 }

@@ -13,7 +13,7 @@ use matrix_sdk::ruma::events::{
 };
 
 use super::Bot;
-use super::reply::{Job, Work};
+use super::job::{Job, Work};
 use super::trigger::strip_reply_fallback;
 use crate::curation::feedback::{FEEDBACK_FILE_NAME, FeedbackRecord, append_feedback};
 use crate::curation::rfc3339;

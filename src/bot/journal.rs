@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::conversations::Sent;
+use super::persist::{now_ms, write_atomically};
 
 const JOURNAL: &str = "journal.jsonl";
 const SYNC_TOKEN: &str = "sync-token";
@@ -396,33 +397,6 @@ impl Journal {
     pub fn save_sync_token(&self, token: &str) -> io::Result<()> {
         write_atomically(&self.dir.join(SYNC_TOKEN), token.as_bytes())
     }
-}
-
-/// Writes `path` atomically and durably: a temp file in the same directory (mode 0600), fsync, rename, fsync
-/// of the directory.
-pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = path.with_extension("tmp");
-    {
-        let mut file = OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-    }
-    fs::rename(&tmp, path)?;
-    File::open(dir)?.sync_all()
-}
-
-/// Milliseconds since the Unix epoch, now.
-pub fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }
 
 #[cfg(test)]

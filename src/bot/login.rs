@@ -14,7 +14,7 @@ use matrix_sdk::Client;
 use matrix_sdk::ruma::api::error::ErrorKind;
 
 use super::backoff::Backoff;
-use super::journal::write_atomically;
+use super::persist::write_atomically;
 use super::session::{SavedSession, StatePaths, build_client};
 use crate::config::Config;
 use crate::errors::brief;

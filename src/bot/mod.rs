@@ -38,10 +38,12 @@ pub mod events;
 pub mod feedback;
 pub mod flood;
 pub mod http;
+pub mod job;
 pub mod journal;
 pub mod lock;
 pub mod login;
 pub mod metrics;
+pub mod persist;
 pub mod reload;
 pub mod reply;
 pub mod rooms;
@@ -160,32 +162,16 @@ pub fn limiter(config: &Config) -> flood::Limiter {
 }
 
 /// Loads and validates the knowledge of `config` (the same checks as `verbatim check`): the engine (with the
-/// bot's names, which are not part of questions, and the help command) and its warnings, or every problem.
+/// help command) and its warnings, or every problem. The bot's address ("!ask", its name) never reaches the
+/// engine: the trigger rules strip it.
 pub fn try_load_engine(
     config: &Config,
 ) -> Result<(Engine, Vec<crate::diagnostic::Diagnostic>), InvalidKnowledge> {
-    let local = config
-        .matrix
-        .user_id
-        .trim_start_matches('@')
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let mut names = vec![local];
-    names.extend(
-        config
-            .bot
-            .display_name
-            .iter()
-            .filter(|n| !n.contains(char::is_whitespace))
-            .cloned(),
-    );
     let (engine, warnings) = Engine::load(
         &config.knowledge_paths,
         MatcherConfig {
             max_question_chars: config.limits.max_question_chars,
-            ..config.matching.matcher_config(names)
+            ..config.matching.matcher_config()
         },
     )
     // Every syntax error of a file, bare words explained, instead of the first one only.
@@ -253,7 +239,7 @@ pub async fn run_with_reload(
     let (journal, pending) = Journal::open(
         &config.matrix.state_dir,
         retention.as_millis() as u64,
-        journal::now_ms(),
+        persist::now_ms(),
     )
     .with_context(|| {
         format!(

@@ -13,61 +13,26 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use matrix_sdk::Room;
 use matrix_sdk::ruma::api::error::{ErrorKind, RetryAfter};
-use matrix_sdk::ruma::events::relation::Thread;
 use matrix_sdk::ruma::events::room::message::{
     AddMentions, ForwardThread, ReplacementMetadata, ReplyMetadata, ReplyWithinThread,
     RoomMessageEventContent,
 };
-use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedTransactionId, OwnedUserId};
+use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedTransactionId};
 use tokio::sync::{Semaphore, mpsc};
 use tokio_util::task::TaskTracker;
 
 use super::Bot;
 use super::backoff::Backoff;
 use super::conversations::Sent;
-use super::events::{room_facts, work_for};
-use super::journal::{Pending, now_ms, transaction_id};
+use super::job::{Job, Work};
+use super::journal::transaction_id;
 use super::trigger::Action;
 use crate::answer::{Outcome, Reply};
 use crate::errors::brief;
-
-/// Something to do in a room, caused by one event (a question, an edit, a redaction, a reaction).
-pub struct Job {
-    /// The room.
-    pub room: Room,
-    /// The event that caused it: claimed in the journal, and the source of the transaction id.
-    pub event_id: OwnedEventId,
-    /// The event a new reply replies to (the question, or the suggestion a reaction accepted).
-    pub reply_to: OwnedEventId,
-    /// Who caused it (the reply mentions them).
-    pub sender: OwnedUserId,
-    /// The thread a new reply goes in, if any.
-    pub thread: Option<Thread>,
-    /// What to do.
-    pub work: Work,
-    /// The event's `origin_server_ts` (ms).
-    pub ts: u64,
-    /// When the bot received it (for the latency in the log).
-    pub received: Instant,
-}
-
-/// What a [`Job`] does, decided already.
-pub enum Work {
-    /// A command's reply (help, sources, slow down, reload).
-    Command(Action),
-    /// Send this answer (or suggestion, or "nothing found").
-    Answer(Box<Reply>),
-    /// Replace the bot's reply (this event) with this answer.
-    Edit(OwnedEventId, Box<Reply>),
-    /// Redact the bot's reply (this event).
-    Redact(OwnedEventId),
-    /// Record a reaction (its key) on this answer in the feedback log; never a reply.
-    Feedback(Box<Sent>, String),
-}
 
 /// The per-room queues and their workers.
 pub struct Dispatcher {
@@ -381,42 +346,6 @@ async fn send(
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
             () = bot.cancel.cancelled() => return Err(SendError::Stopping),
-        }
-    }
-}
-
-/// Resumes the claims a previous run did not finish: fetches each question again (decrypting it if needed),
-/// decides again, and replies with the same transaction id as before, so a reply that did go out is not
-/// posted twice.
-pub async fn resume(bot: Arc<Bot>, pending: Vec<Pending>) {
-    for p in pending {
-        let Ok(room_id) = OwnedRoomId::try_from(p.room.as_str()) else {
-            continue;
-        };
-        let Ok(event_id) = OwnedEventId::try_from(p.event.as_str()) else {
-            continue;
-        };
-        let Some(room) = bot.client.get_room(&room_id) else {
-            let _ = bot.write_journal(move |j| j.gave_up(&p.event)).await;
-            continue;
-        };
-        let event = match room.event(&event_id, None).await {
-            Ok(event) => event,
-            Err(e) => {
-                tracing::warn!(room = %room_id, event = %event_id, "cannot fetch an unanswered question again; giving up on it: {}", brief(&e));
-                let _ = bot.write_journal(move |j| j.gave_up(&p.event)).await;
-                continue;
-            }
-        };
-        let facts = room_facts(&bot, &room).await;
-        let Some(job) = work_for(&bot, &room, &facts, &event, now_ms(), true) else {
-            let _ = bot.write_journal(move |j| j.gave_up(&p.event)).await;
-            continue;
-        };
-        tracing::info!(room = %room_id, event = %event_id, age_ms = now_ms().saturating_sub(p.ts), "resuming unfinished work");
-        match job.work {
-            Work::Feedback(..) => super::feedback::record(&bot, job),
-            _ => bot.replies.dispatch(&bot, job),
         }
     }
 }

@@ -10,7 +10,7 @@ use matrix_sdk::ruma::{OwnedRoomOrAliasId, RoomId};
 
 use super::Bot;
 use super::backoff::Backoff;
-use super::journal::now_ms;
+use super::persist::now_ms;
 use crate::config::Config;
 use crate::errors::brief;
 

@@ -15,7 +15,7 @@ use matrix_sdk::ruma::uint;
 
 use super::backoff::Backoff;
 use super::journal::Pending;
-use super::{Bot, crypto, events, reply, rooms, session};
+use super::{Bot, crypto, events, rooms, session};
 use crate::errors::brief;
 
 /// How long one `/sync` long-polls.
@@ -94,7 +94,7 @@ pub async fn run(
                     crypto::log_identity(&bot.client).await;
                     bot.tasks.spawn(rooms::join_configured(bot.clone()));
                     // Unfinished replies of the previous run go first, before anything newer in their rooms.
-                    reply::resume(bot.clone(), pending).await;
+                    events::resume(bot.clone(), pending).await;
                     tracing::info!("first sync done; answering questions");
                 }
                 events::process(bot, response).await?;

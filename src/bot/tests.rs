@@ -12,7 +12,8 @@ use matrix_sdk_test::JoinedRoomBuilder;
 use serde_json::{Value, json};
 use wiremock::{Request, ResponseTemplate};
 
-use super::journal::{Journal, now_ms, transaction_id};
+use super::journal::{Journal, transaction_id};
+use super::persist::now_ms;
 use super::trigger::Identity;
 use super::{Bot, events, load_engine, reply};
 use crate::config::Config;

@@ -143,8 +143,6 @@ pub struct MatcherConfig {
     pub max_quotes: usize,
     /// Only this many characters of a question are read. Default 1,000.
     pub max_question_chars: usize,
-    /// Names that may lead a question and are not part of it ("verbatim: who is ..."). Default `["verbatim"]`.
-    pub names: Vec<String>,
     /// Function and frame words, synonyms: English plus the knowledge's own.
     pub lexicon: Lexicon,
 }
@@ -158,7 +156,6 @@ impl Default for MatcherConfig {
             max_suggestions: 3,
             max_quotes: 3,
             max_question_chars: 1000,
-            names: vec!["verbatim".to_string()],
             lexicon: Lexicon::english(),
         }
     }
@@ -354,32 +351,11 @@ impl Matcher {
     }
 
     fn ranked(&self, question: &str, want: Want) -> (Query, Vec<Scored>) {
-        let question = self.strip_address(truncate(question, self.config.max_question_chars));
+        let question = truncate(question, self.config.max_question_chars);
         let weights = &self.config.calibration.weights;
         let query = question::read(&self.index, &self.config.lexicon, weights, question);
         let ranked = rank::rank(&self.index, &query.terms, query.intent, want, weights.frame);
         (query, ranked)
-    }
-
-    /// Drops a leading address: a `!command`, an MXID, or one of the configured names followed by `:` or `,`.
-    fn strip_address<'q>(&self, mut question: &'q str) -> &'q str {
-        loop {
-            let trimmed = question.trim_start();
-            let first_len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
-            let first = &trimmed[..first_len];
-            let bare = first.trim_end_matches([':', ',']).trim_start_matches('@');
-            let is_name = self
-                .config
-                .names
-                .iter()
-                .any(|n| n.eq_ignore_ascii_case(bare));
-            let is_command = first.starts_with('!') && first.len() > 1;
-            let is_mxid = first.starts_with('@') && first.contains(':');
-            if first.is_empty() || !(is_name || is_command || is_mxid) {
-                return trimmed;
-            }
-            question = &trimmed[first_len..];
-        }
     }
 
     /// The decision for an inspected question: what [`Matcher::find`] returns.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::json;
 use wiremock::ResponseTemplate;
 
-use super::super::journal::now_ms;
+use super::super::persist::now_ms;
 use super::{ALICE, ROOM, harness, knowledge_copy, plain, replied_ids, text};
 
 #[tokio::test]

@@ -6,7 +6,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use wiremock::ResponseTemplate;
 
-use super::super::journal::{now_ms, transaction_id};
+use super::super::journal::transaction_id;
+use super::super::persist::now_ms;
 use super::{ALICE, ROOM, harness, in_reply_to, plain, replied_ids, text};
 
 fn reaction(id: &str, target: &str, key: &str) -> Value {
