@@ -123,15 +123,34 @@ fn review_output_names_count_examples_nearest_and_suggestion() {
 fn cli_review_reads_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("unanswered.jsonl");
-    let questions =
-        "How many cars does Weifang produce?\nhow many cars are made in weifang\nbake bread\n";
+    // Questions the shipped report (Shandong's NPC deputies on manufacturing) has nothing about, so that no
+    // change of the matcher answers them: two alike, one different.
+    let questions = "What is the best recipe for chocolate cake?\nchocolate cake recipe\n\
+                     When does the football season start?\n";
+    let out = verbatim(
+        &["ask", "--log-unanswered", log.to_str().unwrap()],
+        questions,
+    );
     assert!(
-        verbatim(
-            &["ask", "--log-unanswered", log.to_str().unwrap()],
-            questions
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (records, skipped) = read_log(&log).unwrap();
+    let logged: Vec<(&str, &str)> = records
+        .iter()
+        .map(|r| (r.text.as_str(), r.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        (logged, skipped),
+        (
+            vec![
+                ("What is the best recipe for chocolate cake?", "none"),
+                ("chocolate cake recipe", "none"),
+                ("When does the football season start?", "none"),
+            ],
+            0
         )
-        .status
-        .success()
     );
     let out = verbatim(&["review", "--log", log.to_str().unwrap()], "");
     assert!(
@@ -140,15 +159,24 @@ fn cli_review_reads_the_log() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("2 of 3 question(s): "), "{text}");
-    let out = verbatim(
-        &[
-            "review",
-            "--log",
-            dir.path().join("missing.jsonl").to_str().unwrap(),
-        ],
-        "",
+    let blocks: Vec<&str> = text.split("\n\n").filter(|b| !b.is_empty()).collect();
+    assert_eq!(blocks.len(), 2, "{text}");
+    assert!(blocks[0].starts_with("2 of 3 question(s): "), "{text}");
+    for example in [
+        "\"What is the best recipe for chocolate cake?\"",
+        "\"chocolate cake recipe\"",
+    ] {
+        assert!(blocks[0].contains(example), "{text}");
+    }
+    assert!(
+        blocks[1].starts_with("1 of 3 question(s): \"When does the football season start?\""),
+        "{text}"
     );
+    let missing = dir.path().join("missing.jsonl");
+    let out = verbatim(&["review", "--log", missing.to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("reading the unanswered log"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("reading the unanswered log"), "{err}");
+    assert!(err.contains(missing.to_str().unwrap()), "{err}");
 }
+
