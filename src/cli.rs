@@ -90,7 +90,8 @@ pub enum Command {
     /// the title, date, captions and every sentence, speakers with their capacities, and question phrasings
     /// marked `# review:` for a curator to edit.
     Draft(curate::DraftArgs),
-    /// Group the logged unanswered questions, show the nearest entries of each group and a phrasing to add.
+    /// Group the logged unanswered questions, show the nearest entries of each group and a phrasing to add;
+    /// with --feedback, list the disliked answers of the feedback log first, and count the liked ones.
     Review(curate::ReviewArgs),
     /// Fit the decision (answer, suggest or nothing) of a knowledge base on labeled questions, print the
     /// cross-validated accuracy beside the current one, and write the calibration file.

@@ -1,5 +1,5 @@
 //! The unanswered-question log and `verbatim review`: records written by `ask --log-unanswered`, grouping
-//! of similar questions, and the review's output.
+//! of similar questions, and the review's output; `verbatim review --feedback` on a feedback log.
 
 mod cmd;
 
@@ -7,7 +7,9 @@ use cmd::{json_lines, verbatim};
 
 use verbatim::answer::Engine;
 use verbatim::curation::review::{cluster, render, review};
-use verbatim::curation::{UnansweredRecord, append_unanswered, read_log};
+use verbatim::curation::{
+    FeedbackRecord, UnansweredRecord, append_feedback, append_unanswered, read_log,
+};
 use verbatim::matcher::MatcherConfig;
 
 #[test]
@@ -180,3 +182,77 @@ fn cli_review_reads_the_log() {
     assert!(err.contains(missing.to_str().unwrap()), "{err}");
 }
 
+#[test]
+fn cli_review_feedback_lists_disliked_answers_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feedback.jsonl");
+    let record = |question: &str, entry: &str, reaction: &str, next: &[&str]| FeedbackRecord {
+        time: "2024-05-03T09:12:44Z".into(),
+        room: Some("!abc:example.org".into()),
+        question: question.into(),
+        entry: format!("shandong-manufacturing-2023/{entry}"),
+        score: 0.71,
+        reaction: reaction.into(),
+        next: next
+            .iter()
+            .map(|n| format!("shandong-manufacturing-2023/{n}"))
+            .collect(),
+        user: None,
+    };
+    let records = [
+        record("Who is Hou Yugang?", "hou-introduction", "👍", &[]),
+        record(
+            "What did Zhou say about AI?",
+            "zhou-introduction",
+            "👎",
+            &["zhou-suggestions"],
+        ),
+        record(
+            "What did Zhou say about robots?",
+            "zhou-introduction",
+            "👎🏻",
+            &[],
+        ),
+        record("Who is Wang Gang?", "wang-introduction", "+1", &[]),
+    ];
+    for r in &records {
+        append_feedback(&path, r).unwrap();
+    }
+    let out = verbatim(&["review", "--feedback", path.to_str().unwrap()], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(
+            "2 disliked answer(s) from `shandong-manufacturing-2023/zhou-introduction`\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  asked: \"What did Zhou say about AI?\" (score 0.71)\n"),
+        "{text}"
+    );
+    assert!(text.contains("What did Zhou say about robots?"), "{text}");
+    assert!(
+        text.contains("  next: `shandong-manufacturing-2023/zhou-suggestions`\n"),
+        "{text}"
+    );
+    assert!(text.contains("  suggest: "), "{text}");
+    assert!(
+        text.ends_with("2 liked answer(s), from 2 entry(ies).\n"),
+        "{text}"
+    );
+
+    // A missing feedback log is an error that names it; --log is not needed (nor read) with --feedback alone.
+    let missing = dir.path().join("missing.jsonl");
+    let out = verbatim(&["review", "--feedback", missing.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("reading the feedback log {}", missing.display())),
+        "{err}"
+    );
+}
