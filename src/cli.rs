@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 
+use verbatim::answer::conversation::Conversation;
 use verbatim::answer::{Engine, InvalidKnowledge};
 use verbatim::diagnostic::Diagnostic;
 use verbatim::knowledge::{builtin, check, load};
@@ -44,11 +45,17 @@ pub enum Command {
         /// does with `[curation] log_unanswered = true`; read it back with `verbatim review --log PATH`.
         #[arg(long, value_name = "PATH")]
         log_unanswered: Option<PathBuf>,
+        /// Read standard input as one conversation, as `chat` and a room do: each question is answered in the
+        /// light of the ones before ("what else did he say?", "who is he?", "and Wang Gang?", or "1" to take
+        /// the first "did you mean" suggestion). Without it every line is asked on its own.
+        #[arg(long)]
+        conversation: bool,
         /// The question (several words are joined). Without it, questions are read from standard input, one
         /// per line, and answered in order.
         question: Vec<String>,
     },
-    /// Ask questions interactively; Ctrl-D ends.
+    /// Ask questions interactively, as one conversation (follow-ups like "what else did he say?" and "1" for a
+    /// suggestion work); Ctrl-D ends.
     Chat {
         #[command(flatten)]
         knowledge: KnowledgeArgs,
@@ -83,7 +90,8 @@ pub enum Command {
     /// the title, date, captions and every sentence, speakers with their capacities, and question phrasings
     /// marked `# review:` for a curator to edit.
     Draft(curate::DraftArgs),
-    /// Group the logged unanswered questions, show the nearest entries of each group and a phrasing to add.
+    /// Group the logged unanswered questions, show the nearest entries of each group and a phrasing to add;
+    /// with --feedback, list the disliked answers of the feedback log first, and count the liked ones.
     Review(curate::ReviewArgs),
     /// Fit the decision (answer, suggest or nothing) of a knowledge base on labeled questions, print the
     /// cross-validated accuracy beside the current one, and write the calibration file.
@@ -199,12 +207,14 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             json,
             explain,
             log_unanswered,
+            conversation,
             question,
         } => ask(
             &knowledge.engine()?,
             json,
             explain,
             log_unanswered.as_deref(),
+            conversation,
             &question,
         ),
         Command::Chat { knowledge } => chat(&knowledge.engine()?),
@@ -255,11 +265,17 @@ fn ask(
     json: bool,
     explain: bool,
     log: Option<&std::path::Path>,
+    conversation: bool,
     question: &[String],
 ) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
-    let answer = |q: &str, out: &mut dyn Write| -> anyhow::Result<()> {
-        let reply = engine.ask(q);
+    // With --conversation, every question is asked in the same conversation.
+    let mut talk = conversation.then(Conversation::default);
+    let mut answer = |q: &str, out: &mut dyn Write| -> anyhow::Result<()> {
+        let reply = match talk.as_mut() {
+            Some(talk) => engine.ask_in(talk, q),
+            None => engine.ask(q),
+        };
         let unanswered = log.and_then(|path| {
             verbatim::curation::UnansweredRecord::for_reply(&reply, None, None)
                 .map(|record| (path, record))
@@ -306,6 +322,8 @@ fn chat(engine: &Engine) -> anyhow::Result<ExitCode> {
         "verbatim: ask about {}. Ctrl-D ends.",
         sources.join(", ")
     )?;
+    // One conversation for the whole session: follow-ups refer to the answers before.
+    let mut talk = Conversation::default();
     let mut lines = std::io::stdin().lock().lines();
     loop {
         write!(out, "> ")?;
@@ -315,7 +333,7 @@ fn chat(engine: &Engine) -> anyhow::Result<ExitCode> {
         if line.trim().is_empty() {
             continue;
         }
-        writeln!(out, "{}\n", engine.ask(&line).plain())?;
+        writeln!(out, "{}\n", engine.ask_in(&mut talk, &line).plain())?;
     }
     writeln!(out)?;
     Ok(ExitCode::SUCCESS)

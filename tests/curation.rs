@@ -1,5 +1,5 @@
 //! The unanswered-question log and `verbatim review`: records written by `ask --log-unanswered`, grouping
-//! of similar questions, and the review's output.
+//! of similar questions, and the review's output; `verbatim review --feedback` on a feedback log.
 
 mod cmd;
 
@@ -7,7 +7,9 @@ use cmd::{json_lines, verbatim};
 
 use verbatim::answer::Engine;
 use verbatim::curation::review::{cluster, render, review};
-use verbatim::curation::{UnansweredRecord, append_unanswered, read_log};
+use verbatim::curation::{
+    FeedbackRecord, UnansweredRecord, append_feedback, append_unanswered, read_log,
+};
 use verbatim::matcher::MatcherConfig;
 
 #[test]
@@ -123,15 +125,34 @@ fn review_output_names_count_examples_nearest_and_suggestion() {
 fn cli_review_reads_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("unanswered.jsonl");
-    let questions =
-        "How many cars does Weifang produce?\nhow many cars are made in weifang\nbake bread\n";
+    // Questions the shipped report (Shandong's NPC deputies on manufacturing) has nothing about, so that no
+    // change of the matcher answers them: two alike, one different.
+    let questions = "What is the best recipe for chocolate cake?\nchocolate cake recipe\n\
+                     When does the football season start?\n";
+    let out = verbatim(
+        &["ask", "--log-unanswered", log.to_str().unwrap()],
+        questions,
+    );
     assert!(
-        verbatim(
-            &["ask", "--log-unanswered", log.to_str().unwrap()],
-            questions
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (records, skipped) = read_log(&log).unwrap();
+    let logged: Vec<(&str, &str)> = records
+        .iter()
+        .map(|r| (r.text.as_str(), r.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        (logged, skipped),
+        (
+            vec![
+                ("What is the best recipe for chocolate cake?", "none"),
+                ("chocolate cake recipe", "none"),
+                ("When does the football season start?", "none"),
+            ],
+            0
         )
-        .status
-        .success()
     );
     let out = verbatim(&["review", "--log", log.to_str().unwrap()], "");
     assert!(
@@ -140,15 +161,98 @@ fn cli_review_reads_the_log() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("2 of 3 question(s): "), "{text}");
-    let out = verbatim(
-        &[
-            "review",
-            "--log",
-            dir.path().join("missing.jsonl").to_str().unwrap(),
-        ],
-        "",
+    let blocks: Vec<&str> = text.split("\n\n").filter(|b| !b.is_empty()).collect();
+    assert_eq!(blocks.len(), 2, "{text}");
+    assert!(blocks[0].starts_with("2 of 3 question(s): "), "{text}");
+    for example in [
+        "\"What is the best recipe for chocolate cake?\"",
+        "\"chocolate cake recipe\"",
+    ] {
+        assert!(blocks[0].contains(example), "{text}");
+    }
+    assert!(
+        blocks[1].starts_with("1 of 3 question(s): \"When does the football season start?\""),
+        "{text}"
     );
+    let missing = dir.path().join("missing.jsonl");
+    let out = verbatim(&["review", "--log", missing.to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("reading the unanswered log"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("reading the unanswered log"), "{err}");
+    assert!(err.contains(missing.to_str().unwrap()), "{err}");
+}
+
+#[test]
+fn cli_review_feedback_lists_disliked_answers_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feedback.jsonl");
+    let record = |question: &str, entry: &str, reaction: &str, next: &[&str]| FeedbackRecord {
+        time: "2024-05-03T09:12:44Z".into(),
+        room: Some("!abc:example.org".into()),
+        question: question.into(),
+        entry: format!("shandong-manufacturing-2023/{entry}"),
+        score: 0.71,
+        reaction: reaction.into(),
+        next: next
+            .iter()
+            .map(|n| format!("shandong-manufacturing-2023/{n}"))
+            .collect(),
+        user: None,
+    };
+    let records = [
+        record("Who is Hou Yugang?", "hou-introduction", "👍", &[]),
+        record(
+            "What did Zhou say about AI?",
+            "zhou-introduction",
+            "👎",
+            &["zhou-suggestions"],
+        ),
+        record(
+            "What did Zhou say about robots?",
+            "zhou-introduction",
+            "👎🏻",
+            &[],
+        ),
+        record("Who is Wang Gang?", "wang-introduction", "+1", &[]),
+    ];
+    for r in &records {
+        append_feedback(&path, r).unwrap();
+    }
+    let out = verbatim(&["review", "--feedback", path.to_str().unwrap()], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(
+            "2 disliked answer(s) from `shandong-manufacturing-2023/zhou-introduction`\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  asked: \"What did Zhou say about AI?\" (score 0.71)\n"),
+        "{text}"
+    );
+    assert!(text.contains("What did Zhou say about robots?"), "{text}");
+    assert!(
+        text.contains("  next: `shandong-manufacturing-2023/zhou-suggestions`\n"),
+        "{text}"
+    );
+    assert!(text.contains("  suggest: "), "{text}");
+    assert!(
+        text.ends_with("2 liked answer(s), from 2 entry(ies).\n"),
+        "{text}"
+    );
+
+    // A missing feedback log is an error that names it; --log is not needed (nor read) with --feedback alone.
+    let missing = dir.path().join("missing.jsonl");
+    let out = verbatim(&["review", "--feedback", missing.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("reading the feedback log {}", missing.display())),
+        "{err}"
+    );
 }

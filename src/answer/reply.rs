@@ -207,9 +207,10 @@ impl Reply {
         )
     }
 
-    /// The reply as one JSON object (the format of `verbatim ask --json`). `quote` and `source` are the first
-    /// quote's; a reply with several quotes also lists them all in `entries`, and a listing of people is in
-    /// `quote` as its lines.
+    /// The reply as one JSON object (the format of `verbatim ask --json`). `entry`, `key`, `quote` and
+    /// `source` are the first quote's; a reply with several quotes also lists them all in `entries` (each with
+    /// its `entry`, `key`, `quote`, `source` and `speaker`), and a listing of people is in `quote` as its
+    /// lines. `suggested` holds the keys of the entries `suggestions` ask for, in the same order.
     pub fn json(&self) -> serde_json::Value {
         let first = self.quoted();
         let (quote, source) = match (&self.listing, first) {
@@ -225,6 +226,7 @@ impl Reply {
             "score": (self.score * 1000.0).round() / 1000.0,
             "confidence": (self.confidence * 1000.0).round() / 1000.0,
             "entry": first.map(|q| &q.entry),
+            "key": first.map(|q| &q.key),
             "quote": quote,
             "source": source,
             "speaker": first.and_then(|q| q.speaker.as_ref()),
@@ -232,6 +234,7 @@ impl Reply {
             "title": first.map(|q| &q.title),
             "date": first.map(|q| &q.date),
             "suggestions": self.suggestions,
+            "suggested": self.suggested,
             "ranking": self
                 .ranking
                 .iter()
@@ -242,7 +245,15 @@ impl Reply {
             value["entries"] = self
                 .quotes
                 .iter()
-                .map(|q| json!({"entry": q.entry, "quote": q.quote, "source": q.source}))
+                .map(|q| {
+                    json!({
+                        "entry": q.entry,
+                        "key": q.key,
+                        "quote": q.quote,
+                        "source": q.source,
+                        "speaker": q.speaker,
+                    })
+                })
                 .collect();
             // Every quote counts as the reply's quote text.
             value["quote"] = json!(

@@ -1,14 +1,14 @@
 //! The curation commands: `draft` (a knowledge file from a report) and `review` (the unanswered-question
-//! log, grouped).
+//! log, grouped; the feedback log, disliked answers first).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
 
-use verbatim::curation::{self, review};
+use verbatim::curation::{self, feedback, review};
 use verbatim::draft::{DraftOptions, draft as draft_report, writer};
 
 use super::KnowledgeArgs;
@@ -34,9 +34,14 @@ pub struct DraftArgs {
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// The log of unanswered questions (JSONL).
-    #[arg(long, value_name = "PATH", default_value = "state/unanswered.jsonl")]
-    pub log: PathBuf,
+    /// The log of unanswered questions (JSONL) [default: state/unanswered.jsonl, unless only --feedback is
+    /// given].
+    #[arg(long, value_name = "PATH")]
+    pub log: Option<PathBuf>,
+    /// The feedback log (JSONL, the bot's state_dir/feedback.jsonl): list the disliked answers first, grouped
+    /// by entry, with the entries ranked next as the likely better ones; then count the liked answers.
+    #[arg(long, value_name = "PATH")]
+    pub feedback: Option<PathBuf>,
     #[command(flatten)]
     pub knowledge: KnowledgeArgs,
 }
@@ -84,21 +89,49 @@ pub fn draft(args: &DraftArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `verbatim review`: the log's questions, grouped, largest group first.
+/// `verbatim review`: the log's questions, grouped, largest group first; with `--feedback`, the feedback log's
+/// disliked answers (after the log's groups when `--log` is given too).
 pub fn review(args: &ReviewArgs) -> anyhow::Result<ExitCode> {
-    let (records, skipped) = curation::read_log(&args.log)
-        .with_context(|| format!("reading the unanswered log {}", args.log.display()))?;
-    let engine = args.knowledge.engine()?;
-    let questions: Vec<&str> = records.iter().map(|r| r.text.as_str()).collect();
-    let groups = review::review(&questions, Some(&engine));
+    // Both logs are read before anything is printed: a missing one is an error with no partial review.
+    let feedback = match &args.feedback {
+        Some(path) => Some((
+            path,
+            curation::read_feedback(path)
+                .with_context(|| format!("reading the feedback log {}", path.display()))?,
+        )),
+        None => None,
+    };
+    let default_log = args.feedback.is_none().then(|| PathBuf::from(DEFAULT_LOG));
     let mut out = std::io::stdout().lock();
-    out.write_all(review::render(&groups, questions.len()).as_bytes())?;
+    if let Some(log) = args.log.clone().or(default_log) {
+        let (records, skipped) = curation::read_log(&log)
+            .with_context(|| format!("reading the unanswered log {}", log.display()))?;
+        let engine = args.knowledge.engine()?;
+        let questions: Vec<&str> = records.iter().map(|r| r.text.as_str()).collect();
+        let groups = review::review(&questions, Some(&engine));
+        out.write_all(review::render(&groups, questions.len()).as_bytes())?;
+        skipped_lines(&mut out, skipped, &log)?;
+    }
+    if let Some((path, (records, skipped))) = feedback {
+        if args.log.is_some() {
+            writeln!(out, "Feedback ({}):\n", path.display())?;
+        }
+        out.write_all(feedback::render(&records).as_bytes())?;
+        skipped_lines(&mut out, skipped, path)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Where the bot writes the unanswered log with the default `state_dir`.
+const DEFAULT_LOG: &str = "state/unanswered.jsonl";
+
+fn skipped_lines(out: &mut dyn Write, skipped: usize, path: &Path) -> std::io::Result<()> {
     if skipped > 0 {
         writeln!(
             out,
             "({skipped} unreadable line(s) of {} skipped)",
-            args.log.display()
+            path.display()
         )?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

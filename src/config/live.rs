@@ -1,8 +1,8 @@
 //! Which configuration keys a running bot takes from a changed file (on SIGHUP), and which need a restart.
 //!
 //! Live: who may invite the bot and who is an admin (`[access]`), where the knowledge is (`[knowledge]`), how
-//! questions are matched (`[matching]`), flood control and limits (`[limits]`), the unanswered-question log
-//! (`[curation]`) and `[bot] send_attempts`. Everything else needs a restart: the account and its state
+//! questions are matched (`[matching]`), flood control and limits (`[limits]`), the unanswered-question and
+//! feedback logs (`[curation]`) and `[bot] send_attempts`. Everything else needs a restart: the account and its state
 //! (`[matrix]`), the bot's names and commands, the catch-up window and the concurrency of replies (`[bot]`),
 //! and the HTTP listener (`[metrics]`); a running bot logs which of those changed and keeps their old values.
 
@@ -34,6 +34,7 @@ pub const KEYS: &[(&str, bool)] = &[
     ("matching.max_suggestions", true),
     ("matching.max_quotes", true),
     ("curation.log_unanswered", true),
+    ("curation.log_feedback", true),
     ("curation.log_user_ids", true),
     ("metrics.listen", false),
     ("metrics.healthy_sync_age_secs", false),
@@ -109,6 +110,7 @@ fn differs(key: &str, a: &Config, b: &Config) -> bool {
         "matching.max_suggestions" => a.matching.max_suggestions != b.matching.max_suggestions,
         "matching.max_quotes" => a.matching.max_quotes != b.matching.max_quotes,
         "curation.log_unanswered" => a.curation.log_unanswered != b.curation.log_unanswered,
+        "curation.log_feedback" => a.curation.log_feedback != b.curation.log_feedback,
         "curation.log_user_ids" => a.curation.log_user_ids != b.curation.log_user_ids,
         "metrics.listen" => a.metrics.listen != b.metrics.listen,
         "metrics.healthy_sync_age_secs" => a.metrics.healthy_sync_age != b.metrics.healthy_sync_age,
@@ -158,7 +160,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(KEYS.len(), 33);
+        assert_eq!(KEYS.len(), 34);
     }
 
     #[test]
@@ -201,7 +203,7 @@ mod tests {
         let new = config(
             "device_name = \"d\"\nstate_dir = \"/x\"\n[access]\nallowed_inviters = [\"@*:m.org\"]\nadmins = [\"@a:m.org\"]\n\
              [knowledge]\npaths = [\"kb\"]\n[bot]\ncommand_prefix = \"!q\"\nsend_attempts = 2\ncatch_up_window_secs = 9\n\
-             [matching]\nanswer_threshold = 0.7\n[curation]\nlog_unanswered = true\n[metrics]\nlisten = \"127.0.0.1:9\"\n\
+             [matching]\nanswer_threshold = 0.7\n[curation]\nlog_unanswered = true\nlog_feedback = true\n[metrics]\nlisten = \"127.0.0.1:9\"\n\
              [limits]\nmax_room_members = 9\n",
         );
         let merged = old.with_live_keys_of(&new);
@@ -226,7 +228,11 @@ mod tests {
                 "metrics.listen"
             ]
         );
-        assert!(merged.access.is_admin("@a:m.org") && merged.curation.log_unanswered);
+        assert!(
+            merged.access.is_admin("@a:m.org")
+                && merged.curation.log_unanswered
+                && merged.curation.log_feedback
+        );
         assert_eq!(
             (merged.bot.send_attempts, merged.limits.max_room_members),
             (2, 9)

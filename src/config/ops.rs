@@ -1,5 +1,5 @@
 //! The operating sections of the configuration: `[limits]` (flood control, what the bot reads), `[metrics]`
-//! (the health and metrics listener) and `[curation]` (the unanswered-question log).
+//! (the health and metrics listener) and `[curation]` (the unanswered-question and feedback logs).
 
 use std::time::Duration;
 
@@ -31,15 +31,16 @@ pub struct MetricsConfig {
     pub healthy_sync_age: Duration,
 }
 
-/// `[curation]`: the log of questions the bot could not answer (off by default: it holds what people typed).
+/// `[curation]`: the logs of questions the bot could not answer and of reactions to its answers (off by
+/// default: they hold what people typed).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CurationConfig {
     /// Append questions answered `none` or `suggest` to `state_dir/unanswered.jsonl`.
     pub log_unanswered: bool,
-    /// Also write the asker's user id in each record (only with `log_unanswered`).
-    pub log_user_ids: bool,
-    /// Append 👍 and 👎 on the bot's answers to `state_dir/feedback.jsonl`.
+    /// Append reactions (👍, 👎) to answers to `state_dir/feedback.jsonl`.
     pub log_feedback: bool,
+    /// Also write the asker's (or reacting user's) id in each record of those logs.
+    pub log_user_ids: bool,
 }
 
 /// Checks and converts the operating sections, recording errors in `c`.
@@ -109,8 +110,8 @@ pub(super) fn parse(
         },
         CurationConfig {
             log_unanswered: curation.log_unanswered.unwrap_or(false),
-            log_user_ids: curation.log_user_ids.unwrap_or(false),
             log_feedback: curation.log_feedback.unwrap_or(false),
+            log_user_ids: curation.log_user_ids.unwrap_or(false),
         },
     )
 }

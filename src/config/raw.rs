@@ -86,8 +86,8 @@ pub(super) struct RawMatching {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawCuration {
     pub(super) log_unanswered: Option<bool>,
-    pub(super) log_user_ids: Option<bool>,
     pub(super) log_feedback: Option<bool>,
+    pub(super) log_user_ids: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]

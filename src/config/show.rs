@@ -105,6 +105,7 @@ impl Config {
                         "log_unanswered",
                         Some(self.curation.log_unanswered.to_string()),
                     ),
+                    ("log_feedback", Some(self.curation.log_feedback.to_string())),
                     ("log_user_ids", Some(self.curation.log_user_ids.to_string())),
                 ],
             ),

@@ -171,14 +171,18 @@ fn globs() {
 fn curation_log_is_off_by_default_and_can_be_enabled() {
     let c = parse(MINIMAL).unwrap();
     assert_eq!(c.curation, CurationConfig::default());
-    assert!(!c.curation.log_unanswered && !c.curation.log_user_ids);
+    assert!(!c.curation.log_unanswered && !c.curation.log_feedback && !c.curation.log_user_ids);
     let c = parse(&format!(
         "{MINIMAL}[curation]\nlog_unanswered = true\nlog_user_ids = true\n"
     ))
     .unwrap();
-    assert!(c.curation.log_unanswered && c.curation.log_user_ids);
+    assert!(c.curation.log_unanswered && c.curation.log_user_ids && !c.curation.log_feedback);
+    let c = parse(&format!("{MINIMAL}[curation]\nlog_feedback = true\n")).unwrap();
+    assert!(c.curation.log_feedback && !c.curation.log_unanswered);
     let e = errors(&format!("{MINIMAL}[curation]\nlog_unanswered = \"yes\"\n"));
     assert!(e[0].contains("`curation.log_unanswered`"), "{e:?}");
+    let e = errors(&format!("{MINIMAL}[curation]\nlog_feedback = 1\n"));
+    assert!(e[0].contains("`curation.log_feedback`"), "{e:?}");
 }
 
 #[test]

@@ -8,6 +8,10 @@
 //!
 //! [`review`] groups similar questions of a log so that a curator sees the most-asked gaps first.
 //!
+//! [`feedback`] is the second log: reactions (👍, 👎) to the bot's answers, one [`FeedbackRecord`] per line of
+//! `state_dir/feedback.jsonl` (`[curation] log_feedback = true`, off by default), and its review, disliked
+//! answers first.
+//!
 //! Pure and synchronous: nothing here knows about Matrix.
 
 pub mod feedback;
@@ -17,9 +21,12 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{Outcome, Reply};
+
+pub use feedback::{FEEDBACK_FILE_NAME, FeedbackRecord, append_feedback, read_feedback};
 
 /// The log's file name inside the bot's state directory.
 pub const LOG_FILE_NAME: &str = "unanswered.jsonl";
@@ -92,6 +99,16 @@ impl UnansweredRecord {
 /// std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 pub fn append_unanswered(path: &Path, record: &UnansweredRecord) -> std::io::Result<()> {
+    append_line(path, record)
+}
+
+/// Reads a log: the records, and how many lines could not be read (skipped).
+pub fn read_log(path: &Path) -> std::io::Result<(Vec<UnansweredRecord>, usize)> {
+    read_lines(path)
+}
+
+/// Appends `record` as one JSON line to `path` (created if missing) and flushes it.
+pub(crate) fn append_line<T: Serialize>(path: &Path, record: &T) -> std::io::Result<()> {
     let mut line = serde_json::to_string(record).map_err(std::io::Error::other)?;
     line.push('\n');
     let mut file = std::fs::OpenOptions::new()
@@ -102,8 +119,8 @@ pub fn append_unanswered(path: &Path, record: &UnansweredRecord) -> std::io::Res
     file.flush()
 }
 
-/// Reads a log: the records, and how many lines could not be read (skipped).
-pub fn read_log(path: &Path) -> std::io::Result<(Vec<UnansweredRecord>, usize)> {
+/// Reads a JSONL file: the records of the lines that parse, and how many other non-empty lines there were.
+pub(crate) fn read_lines<T: DeserializeOwned>(path: &Path) -> std::io::Result<(Vec<T>, usize)> {
     let text = std::fs::read_to_string(path)?;
     let mut records = Vec::new();
     let mut skipped = 0;

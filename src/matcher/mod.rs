@@ -459,15 +459,10 @@ mod tests {
     }
 
     #[test]
-    fn tolerates_typos_order_case_and_prefixes() {
+    fn tolerates_typos_order_and_case() {
+        // The bot's address ("!ask", its name) is stripped before, by the trigger rules (bot::trigger).
         let m = matcher();
-        for q in [
-            "who is wnag gang",
-            "GANG WANG who",
-            "verbatim: who is Wang Gang",
-            "!ask who is wang gang",
-            "@verbatim:example.org who is wang gang",
-        ] {
+        for q in ["who is wnag gang", "GANG WANG who"] {
             let found = m.find(q);
             assert_eq!(
                 (found.outcome, found.doc),
