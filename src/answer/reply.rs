@@ -38,7 +38,7 @@ pub struct Quoted {
 }
 
 /// How a reply came about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Confident: quotes that answer the question (or, for "who is quoted?", the speakers).
@@ -49,6 +49,31 @@ pub enum Outcome {
     None,
     /// Small talk or a request that is not a question about the reports: a friendly word.
     SmallTalk,
+}
+
+impl Outcome {
+    /// Every outcome, in this order.
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Answer,
+        Outcome::Suggest,
+        Outcome::None,
+        Outcome::SmallTalk,
+    ];
+
+    /// Its name in JSON, logs and metrics.
+    ///
+    /// ```
+    /// use verbatim::answer::Outcome;
+    /// assert_eq!(Outcome::SmallTalk.as_str(), "small_talk");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Answer => "answer",
+            Outcome::Suggest => "suggest",
+            Outcome::None => "none",
+            Outcome::SmallTalk => "small_talk",
+        }
+    }
 }
 
 /// What verbatim answers to one question.

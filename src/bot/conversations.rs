@@ -36,6 +36,9 @@ pub struct Place {
 /// What the bot remembers of one of its replies: no message text, only ids, keys and the score.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sent {
+    /// How the reply came about (absent in records of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
     /// The event the reply answers (a question, or the reaction that accepted a suggestion).
     pub question: String,
     /// The edit of the question whose text the reply answers, if the question was edited.
@@ -89,6 +92,7 @@ impl Sent {
             .take(3)
             .collect();
         Sent {
+            outcome: Some(reply.outcome),
             question: question.to_string(),
             edit: None,
             thread: thread.map(str::to_string),

@@ -132,7 +132,10 @@ mod tests {
             (json["status"].as_str(), json["entries"].as_u64()),
             (Some("ok"), Some(15))
         );
-        metrics.question("answer", Duration::from_millis(20));
+        metrics.handled(
+            super::super::metrics::Handled::Reply(crate::answer::Outcome::Answer),
+            Duration::from_millis(20),
+        );
         let (code, body) = get("/metrics").await;
         assert_eq!(code, 200);
         assert!(

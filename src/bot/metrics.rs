@@ -8,25 +8,80 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-/// The outcomes a question can have, as counted (`verbatim_questions_total{outcome=...}`).
-pub const OUTCOMES: [&str; 9] = [
-    "answer",
-    "suggest",
-    "none",
-    "small_talk",
-    "help",
-    "sources",
-    "reload",
-    "slow_down",
-    "failed",
-];
+use crate::answer::Outcome;
+
+/// What became of an event the bot worked on, as counted (`verbatim_questions_total{outcome=...}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    /// A question, replied to with this outcome.
+    Reply(Outcome),
+    /// The help command.
+    Help,
+    /// The sources command.
+    Sources,
+    /// An admin's reload.
+    Reload,
+    /// Over the rate limit: asked to slow down.
+    SlowDown,
+    /// An edited question: the reply edited.
+    Edit,
+    /// A redacted question: the reply redacted.
+    Redact,
+    /// Sending failed for good.
+    Failed,
+}
+
+impl Handled {
+    /// Every kind, in the order of the exposition.
+    pub const ALL: [Handled; 11] = [
+        Handled::Reply(Outcome::Answer),
+        Handled::Reply(Outcome::Suggest),
+        Handled::Reply(Outcome::None),
+        Handled::Reply(Outcome::SmallTalk),
+        Handled::Help,
+        Handled::Sources,
+        Handled::Reload,
+        Handled::SlowDown,
+        Handled::Edit,
+        Handled::Redact,
+        Handled::Failed,
+    ];
+
+    /// Its name in logs and metrics.
+    ///
+    /// ```
+    /// use verbatim::answer::Outcome;
+    /// use verbatim::bot::metrics::Handled;
+    /// assert_eq!(Handled::Reply(Outcome::Suggest).as_str(), "suggest");
+    /// assert_eq!(Handled::SlowDown.as_str(), "slow_down");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Handled::Reply(outcome) => outcome.as_str(),
+            Handled::Help => "help",
+            Handled::Sources => "sources",
+            Handled::Reload => "reload",
+            Handled::SlowDown => "slow_down",
+            Handled::Edit => "edit",
+            Handled::Redact => "redact",
+            Handled::Failed => "failed",
+        }
+    }
+
+    fn index(self) -> usize {
+        Handled::ALL
+            .iter()
+            .position(|&h| h == self)
+            .expect("every kind is in ALL")
+    }
+}
 /// Upper bounds (seconds) of the reply latency histogram's buckets.
 pub const LATENCY_BUCKETS: [f64; 10] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0];
 
 /// Everything counted while the bot runs.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    questions: [AtomicU64; OUTCOMES.len()],
+    questions: [AtomicU64; Handled::ALL.len()],
     latency_buckets: [AtomicU64; LATENCY_BUCKETS.len()],
     latency_count: AtomicU64,
     latency_sum_micros: AtomicU64,
@@ -48,11 +103,9 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    /// Counts a question answered with `outcome` (one of [`OUTCOMES`]) after `latency`.
-    pub fn question(&self, outcome: &str, latency: Duration) {
-        if let Some(i) = OUTCOMES.iter().position(|o| *o == outcome) {
-            self.questions[i].fetch_add(1, Ordering::Relaxed);
-        }
+    /// Counts an event handled as `handled` after `latency`.
+    pub fn handled(&self, handled: Handled, latency: Duration) {
+        self.questions[handled.index()].fetch_add(1, Ordering::Relaxed);
         let secs = latency.as_secs_f64();
         for (bucket, bound) in self.latency_buckets.iter().zip(LATENCY_BUCKETS) {
             if secs <= bound {
@@ -114,10 +167,11 @@ impl Metrics {
             "counter",
             "Questions and commands replied to, by outcome.",
         );
-        for (o, c) in OUTCOMES.iter().zip(&self.questions) {
+        for (h, c) in Handled::ALL.iter().zip(&self.questions) {
             let _ = writeln!(
                 out,
-                "verbatim_questions_total{{outcome=\"{o}\"}} {}",
+                "verbatim_questions_total{{outcome=\"{}\"}} {}",
+                h.as_str(),
                 get(c)
             );
         }
@@ -215,8 +269,8 @@ mod tests {
     #[test]
     fn the_exposition_has_help_and_type_for_every_family() {
         let m = Metrics::default();
-        m.question("answer", Duration::from_millis(70));
-        m.question("none", Duration::from_secs(3));
+        m.handled(Handled::Reply(Outcome::Answer), Duration::from_millis(70));
+        m.handled(Handled::Reply(Outcome::None), Duration::from_secs(3));
         m.reload(false);
         m.entries.store(15, Ordering::Relaxed);
         let text = m.render();

@@ -30,8 +30,9 @@ use super::backoff::Backoff;
 use super::conversations::Sent;
 use super::job::{Job, Work};
 use super::journal::transaction_id;
+use super::metrics::Handled;
 use super::trigger::Action;
-use crate::answer::{Outcome, Reply};
+use crate::answer::Reply;
 use crate::errors::brief;
 
 /// The per-room queues and their workers.
@@ -110,24 +111,24 @@ fn message_of<'w>(
     bot: &Bot,
     work: &'w Work,
     reloaded: Option<&super::reload::Outcome>,
-) -> (String, String, &'static str, Option<&'w Reply>) {
-    let (plain, html, outcome) = match work {
-        Work::Answer(reply) | Work::Edit(_, reply) => {
-            let outcome = match reply.outcome {
-                Outcome::Answer => "answer",
-                Outcome::Suggest => "suggest",
-                Outcome::None => "none",
-                Outcome::SmallTalk => "small_talk",
-            };
-            return (reply.plain(), reply.html(), outcome, Some(reply));
+) -> (String, String, Handled, Option<&'w Reply>) {
+    let (plain, html, handled) = match work {
+        Work::Answer(reply) => {
+            return (
+                reply.plain(),
+                reply.html(),
+                Handled::Reply(reply.outcome),
+                Some(reply),
+            );
         }
+        Work::Edit(_, reply) => return (reply.plain(), reply.html(), Handled::Edit, Some(reply)),
         Work::Command(Action::Help) => {
             let r = bot.engine.current().help(&bot.me.how_to_ask());
-            (r.plain, r.html, "help")
+            (r.plain, r.html, Handled::Help)
         }
         Work::Command(Action::Sources) => {
             let r = bot.engine.current().sources();
-            (r.plain, r.html, "sources")
+            (r.plain, r.html, Handled::Sources)
         }
         Work::Command(Action::SlowDown(room)) => {
             let text = if *room {
@@ -135,7 +136,11 @@ fn message_of<'w>(
             } else {
                 "You are asking faster than I can answer. Please slow down; I will answer again shortly."
             };
-            (text.to_string(), format!("<p>{text}</p>"), "slow_down")
+            (
+                text.to_string(),
+                format!("<p>{text}</p>"),
+                Handled::SlowDown,
+            )
         }
         Work::Command(Action::Reload) => {
             let text = reloaded
@@ -148,14 +153,14 @@ fn message_of<'w>(
             (
                 crate::answer::defuse(&text),
                 crate::answer::defuse(&html),
-                "reload",
+                Handled::Reload,
             )
         }
         Work::Command(Action::Ask(_) | Action::Ignore) | Work::Redact(_) | Work::Feedback(..) => {
             unreachable!("no message is built for these")
         }
     };
-    (plain, html, outcome, None)
+    (plain, html, handled, None)
 }
 
 /// Builds the reply content for `job`: an `m.notice` replying to the question, in its thread, mentioning only
@@ -165,7 +170,7 @@ pub fn reply_content<'j>(
     bot: &Bot,
     job: &'j Job,
     reloaded: Option<&super::reload::Outcome>,
-) -> (RoomMessageEventContent, &'static str, Option<&'j Reply>) {
+) -> (RoomMessageEventContent, Handled, Option<&'j Reply>) {
     let (plain, html, outcome, reply) = message_of(bot, &job.work, reloaded);
     let notice = RoomMessageEventContent::notice_html(plain, html);
     if let Work::Edit(original, _) = &job.work {
@@ -193,7 +198,7 @@ async fn handle(bot: &Bot, job: Job) {
     let (result, outcome, remember) = match &job.work {
         Work::Redact(reply) => (
             send(bot, &job.room, Out::Redact(reply), txn).await,
-            "redact",
+            Handled::Redact,
             None,
         ),
         _ => {
@@ -240,11 +245,11 @@ async fn handle(bot: &Bot, job: Job) {
             {
                 tracing::warn!(%room, event = %job.event_id, "cannot record the reply in the journal: {}", brief(&e));
             }
-            bot.metrics.question(outcome, job.received.elapsed());
+            bot.metrics.handled(outcome, job.received.elapsed());
             tracing::info!(
                 %room,
                 event = %job.event_id,
-                outcome,
+                outcome = outcome.as_str(),
                 entry = score.0.as_deref().unwrap_or("-"),
                 score = (score.1 * 1000.0).round() / 1000.0,
                 latency_ms = job.received.elapsed().as_millis() as u64,
@@ -255,8 +260,8 @@ async fn handle(bot: &Bot, job: Job) {
             tracing::info!(%room, event = %job.event_id, "shutting down before the reply went out; it is sent at the next start");
         }
         Err(SendError::Failed(e)) => {
-            bot.metrics.question("failed", job.received.elapsed());
-            tracing::warn!(%room, event = %job.event_id, outcome, "giving up on the reply: {e}");
+            bot.metrics.handled(Handled::Failed, job.received.elapsed());
+            tracing::warn!(%room, event = %job.event_id, outcome = outcome.as_str(), "giving up on the reply: {e}");
             let id = job.event_id.to_string();
             if let Err(e) = bot.write_journal(move |j| j.gave_up(&id)).await {
                 tracing::warn!(%room, event = %job.event_id, "cannot record in the journal: {}", brief(&e));

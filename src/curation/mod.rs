@@ -45,7 +45,7 @@ pub struct UnansweredRecord {
     /// The best-scoring entry, if any entry scored at all.
     pub best_entry: Option<String>,
     /// `none` or `suggest`.
-    pub outcome: String,
+    pub outcome: Outcome,
     /// The asker's user id: only present when `[curation] log_user_ids = true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
@@ -56,20 +56,19 @@ impl UnansweredRecord {
     /// best entry is the reply's own ranking: nothing is matched a second time.
     ///
     /// ```
-    /// use verbatim::answer::Engine;
+    /// use verbatim::answer::{Engine, Outcome};
     /// use verbatim::curation::UnansweredRecord;
     /// use verbatim::matcher::MatcherConfig;
     /// let (engine, _) = Engine::load(&[], MatcherConfig::default()).unwrap();
     /// let reply = engine.ask("How do I bake bread?");
     /// let record = UnansweredRecord::for_reply(&reply, Some("!r:example.org"), None).unwrap();
-    /// assert_eq!((record.outcome.as_str(), record.room.as_deref()), ("none", Some("!r:example.org")));
+    /// assert_eq!((record.outcome, record.room.as_deref()), (Outcome::None, Some("!r:example.org")));
     /// assert!(UnansweredRecord::for_reply(&engine.ask("Who is Zhou Yunjie?"), None, None).is_none());
     /// ```
     pub fn for_reply(reply: &Reply, room: Option<&str>, user: Option<&str>) -> Option<Self> {
         let outcome = match reply.outcome {
             Outcome::Answer | Outcome::SmallTalk => return None,
-            Outcome::Suggest => "suggest",
-            Outcome::None => "none",
+            other => other,
         };
         let best_entry = reply.ranking.first().map(|(id, _)| id.clone());
         Some(UnansweredRecord {
@@ -78,7 +77,7 @@ impl UnansweredRecord {
             text: reply.question.clone(),
             score: (reply.score * 1000.0).round() / 1000.0,
             best_entry,
-            outcome: outcome.to_string(),
+            outcome,
             user: user.map(str::to_string),
         })
     }
@@ -92,7 +91,7 @@ impl UnansweredRecord {
 /// std::fs::create_dir_all(&dir).unwrap();
 /// let path = dir.join("unanswered.jsonl");
 /// let record = UnansweredRecord { time: "2024-01-05T10:00:00Z".into(), room: None, text: "tea?".into(),
-///     score: 0.1, best_entry: None, outcome: "none".into(), user: None };
+///     score: 0.1, best_entry: None, outcome: verbatim::answer::Outcome::None, user: None };
 /// append_unanswered(&path, &record).unwrap();
 /// append_unanswered(&path, &record).unwrap();
 /// assert_eq!(read_log(&path).unwrap().0, vec![record.clone(), record]);
