@@ -1,7 +1,9 @@
 //! Reading knowledge files into a [`Knowledge`], collecting every problem as a [`Diagnostic`].
 //!
-//! Each file is parsed as TOML once ([`parse`]: in one typed pass, or, for a file with a problem, table by
-//! table); its `[source]`, each `[[speakers]]` and each `[[entries]]` table is then checked on its own
+//! Each file is read by the fast reader ([`scan`]: a strict subset of TOML, recording the position of every key
+//! and phrasing); a file it declines (anything else, and every file with a problem) goes to the `toml` crate
+//! ([`parse`]: in one typed pass, or, for a file with a problem, table by table, so every problem is found).
+//! Its `[source]`, each `[[speakers]]` and each `[[entries]]` table is then checked on its own
 //! ([`reader`]), so one malformed entry does not hide the problems of the next. Files are parsed and checked in
 //! parallel; what spans files (unique ids, repeated phrasings, the source texts) is then done file by file in
 //! order ([`register`]), so the result and the order of the problems do not depend on the threads. Positions of
