@@ -46,8 +46,14 @@ pub fn run(path: &Path, check: bool) -> anyhow::Result<ExitCode> {
         .context("starting the async runtime")?;
     runtime.block_on(async {
         let reload = std::sync::Arc::new(tokio::sync::Notify::new());
-        tokio::spawn(hangup_signal(reload.clone()));
-        verbatim::bot::run_with_reload(config, shutdown_signal(), None, Some(reload)).await
+        let bot =
+            verbatim::bot::run_with_reload(config, shutdown_signal(), None, Some(reload.clone()));
+        let mut bot = std::pin::pin!(bot);
+        // SIGHUP is listened for beside the bot, not on a task of its own: it ends with the bot.
+        tokio::select! {
+            result = &mut bot => result,
+            () = hangup_signal(reload) => bot.await,
+        }
     })?;
     Ok(ExitCode::SUCCESS)
 }
