@@ -20,8 +20,10 @@
 //! rooms, asserting that every question got exactly one reply. It asserts nothing about time.
 
 #[path = "../tests/botkit/mod.rs"]
+#[allow(dead_code)] // the bench uses a few of the test helpers
 mod botkit;
 #[path = "../tests/support/mod.rs"]
+#[allow(dead_code)]
 mod support;
 
 use std::sync::Arc;

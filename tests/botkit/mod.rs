@@ -1,8 +1,6 @@
 //! Helpers for the bot's end-to-end tests: a user client that records every message it sees, the bot
 //! running in-process through `verbatim::bot::run`, and bounded waits.
 
-#![allow(dead_code)]
-
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

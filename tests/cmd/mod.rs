@@ -1,5 +1,4 @@
 //! Running the built `verbatim` binary from integration tests (each test binary uses a part of it).
-#![allow(dead_code)]
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

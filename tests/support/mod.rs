@@ -3,7 +3,5 @@
 //! Include from an integration test with `mod support;`. The [`synapse`]
 //! module runs a real Synapse homeserver (installed by `scripts/test`).
 
-#![allow(dead_code)]
-
 pub mod knowledge_copy;
 pub mod synapse;

@@ -163,11 +163,6 @@ impl Synapse {
         config::SERVER_NAME
     }
 
-    /// The temp dir holding config, database, media and logs.
-    pub fn data_dir(&self) -> &Path {
-        self.dir.path()
-    }
-
     /// The last `lines` lines of Synapse's log and stdout/stderr.
     pub fn log_tail(&self, lines: usize) -> String {
         ["homeserver.log", "stdout.log"]

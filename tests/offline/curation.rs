@@ -1,9 +1,7 @@
 //! The unanswered-question log and `verbatim review`: records written by `ask --log-unanswered`, grouping
 //! of similar questions, and the review's output; `verbatim review --feedback` on a feedback log.
 
-mod cmd;
-
-use cmd::{json_lines, verbatim};
+use crate::cmd::{json_lines, verbatim};
 
 use verbatim::answer::Engine;
 use verbatim::curation::review::{cluster, render, review};

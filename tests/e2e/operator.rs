@@ -2,14 +2,13 @@
 //! `state_dir` (a second instance exits 2 naming the first's PID; a `kill -9` leaves no stale lock), SIGHUP
 //! applying the configuration's live keys, and logs fit for a file (no colour codes, no matrix-sdk noise).
 
-mod botkit;
-mod support;
+use crate::botkit;
 
 use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::events::room::message::MessageType;
 
-use botkit::{BotProcess, User, bot_config_text, init_logs};
-use support::synapse;
+use crate::botkit::{BotProcess, User, bot_config_text, init_logs};
+use crate::support::synapse;
 
 const QUESTION: &str = "Who is Zhou Yunjie?";
 

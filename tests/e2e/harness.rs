@@ -1,10 +1,9 @@
 //! Proves the real-Synapse test harness works end to end: two users, a room,
 //! an invite, a join and a message delivered through `/sync`.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::synapse;
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::ruma::OwnedUserId;
 use matrix_sdk::ruma::api::client::room::create_room;
@@ -12,7 +11,6 @@ use matrix_sdk::ruma::events::room::message::{
     MessageType, OriginalSyncRoomMessageEvent, RoomMessageEventContent,
 };
 use matrix_sdk::{Client, Room, RoomState};
-use support::synapse;
 use tokio::sync::mpsc;
 
 const DEADLINE: Duration = Duration::from_secs(30);

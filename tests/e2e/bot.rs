@@ -1,10 +1,7 @@
 //! End-to-end tests of the bot against a real Synapse (see `tests/support/synapse.rs`): the bot runs
 //! in-process through `verbatim::bot::run`, users are matrix-sdk clients.
 
-mod botkit;
-#[path = "e2e_bot/conversation.rs"]
-mod conversation;
-mod support;
+use crate::botkit;
 
 use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::events::room::member::MembershipState;
@@ -12,14 +9,14 @@ use matrix_sdk::ruma::events::room::message::{
     AddMentions, MessageType, Relation, ReplyMetadata, ReplyWithinThread, RoomMessageEventContent,
 };
 
-use botkit::{BotProcess, RunningBot, User, bot_config, bot_config_text, init_logs};
-use support::synapse;
+use crate::botkit::{BotProcess, RunningBot, User, bot_config, bot_config_text, init_logs};
+use crate::support::synapse;
 
 /// A question the shipped knowledge answers, and words of its quote and source.
 const QUESTION: &str = "Who is Zhou Yunjie?";
 const SOURCE_WORDS: &str = "Haier Group";
 
-fn body(seen: &botkit::Seen) -> (&'static str, String) {
+pub fn body(seen: &botkit::Seen) -> (&'static str, String) {
     match &seen.event.content.msgtype {
         MessageType::Notice(n) => ("m.notice", n.body.clone()),
         MessageType::Text(t) => ("m.text", t.body.clone()),

@@ -4,16 +4,15 @@
 //! (in-room), the emojis in the bot's log being the ones the admin's client shows, and the admin's client marks
 //! the bot verified; a request from someone who is not an admin is cancelled.
 
-mod botkit;
-mod support;
+use crate::botkit;
 
 use matrix_sdk::encryption::verification::{SasVerification, VerificationRequest};
 use matrix_sdk::ruma::OwnedDeviceId;
 use matrix_sdk::ruma::api::client::uiaa;
 use matrix_sdk::ruma::events::room::member::MembershipState;
 
-use botkit::{BotProcess, User, bot_config_text, init_logs, wait};
-use support::synapse;
+use crate::botkit::{BotProcess, User, bot_config_text, init_logs, wait};
+use crate::support::synapse;
 
 /// The emojis of `sas` as the bot logs them.
 fn emoji_line(sas: &SasVerification) -> String {

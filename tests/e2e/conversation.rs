@@ -11,9 +11,9 @@ use matrix_sdk::ruma::events::room::message::{
     RoomMessageEventContent,
 };
 
-use super::body;
-use super::botkit::{self, RunningBot, Seen, User, bot_config, init_logs};
-use super::support::synapse;
+use crate::bot::body;
+use crate::botkit::{self, RunningBot, Seen, User, bot_config, init_logs};
+use crate::support::synapse;
 
 const ZHOU_INTERNET: &str = "What did Zhou Yunjie say about the industrial internet?";
 /// A question in most passages: a tie, so "did you mean".
@@ -76,6 +76,11 @@ async fn a_conversation_follow_ups_suggestions_edits_redactions_and_feedback_acr
         text(&more)
     );
     assert_ne!(text(&first), text(&more));
+    // The follow-up's reply comes after the follow-up in the timeline.
+    let q2_echo = alice
+        .seen_event(&q2)
+        .expect("alice's client saw her own question");
+    assert!(q2_echo.at <= more.at);
 
     // "did you mean", then "1" as the next message.
     let q3 = alice.say(&direct, VAGUE).await;

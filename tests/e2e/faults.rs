@@ -7,8 +7,7 @@
 //! The users' clients behave like real ones: a message that cannot be sent is sent again (with the same
 //! transaction id, so the homeserver keeps one copy) until the homeserver takes it.
 
-mod botkit;
-mod support;
+use crate::botkit;
 
 use std::time::{Duration, Instant};
 
@@ -17,8 +16,8 @@ use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
 use matrix_sdk::ruma::{OwnedEventId, OwnedUserId, TransactionId};
 
-use botkit::{RunningBot, User, bot_config, init_logs};
-use support::synapse::{RateLimits, Synapse};
+use crate::botkit::{RunningBot, User, bot_config, init_logs};
+use crate::support::synapse::{RateLimits, Synapse};
 
 /// Questions the shipped knowledge answers (the development set's in-scope ones).
 fn questions() -> Vec<String> {

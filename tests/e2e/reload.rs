@@ -1,17 +1,16 @@
 //! End-to-end test of live knowledge reload against a real Synapse: a broken knowledge file dropped in while
 //! the bot runs leaves the old knowledge in service; the fixed file is then picked up by the watcher.
 
-mod botkit;
-mod support;
+use crate::botkit;
 
 use std::time::Duration;
 
 use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::events::room::message::MessageType;
 
-use botkit::{RunningBot, User, bot_config, init_logs};
-use support::knowledge_copy::knowledge_copy;
-use support::synapse;
+use crate::botkit::{RunningBot, User, bot_config, init_logs};
+use crate::support::knowledge_copy::knowledge_copy;
+use crate::support::synapse;
 
 fn body(seen: &botkit::Seen) -> String {
     match &seen.event.content.msgtype {

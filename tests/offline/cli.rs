@@ -1,11 +1,9 @@
 //! The offline command line, run as the built binary: `ask`, `ask --json` over stdin, `chat`, and `check` on
 //! the shipped knowledge and on broken fixtures (exact `path:line:col` and message).
 
-mod cmd;
-
 use std::process::Command;
 
-use cmd::{json_lines, stdout, verbatim};
+use crate::cmd::{json_lines, stdout, verbatim};
 
 #[test]
 fn ask_prints_the_quote_and_its_source() {

@@ -3,15 +3,14 @@
 //! most one "slow down" goes out per run-dry, the bot keeps running, and its resident memory goes back to
 //! within 20% of its level before the flood.
 
-mod botkit;
-mod support;
+use crate::botkit;
 
 use std::time::{Duration, Instant};
 
 use matrix_sdk::ruma::events::room::member::MembershipState;
 
-use botkit::{BotProcess, User, bot_config_text, init_logs};
-use support::synapse;
+use crate::botkit::{BotProcess, User, bot_config_text, init_logs};
+use crate::support::synapse;
 
 const USERS: usize = 5;
 const PER_USER: usize = 100;

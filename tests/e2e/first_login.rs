@@ -5,15 +5,14 @@
 //!   outage puts matrix-sdk noise in the log;
 //! - a wrong password or an unknown user still stops the first start at once.
 
-mod botkit;
-mod support;
+use crate::botkit;
 
 use std::time::{Duration, Instant};
 
 use matrix_sdk::ruma::events::room::member::MembershipState;
 
-use botkit::{BotProcess, User, bot_config, bot_config_text, init_logs};
-use support::synapse::Synapse;
+use crate::botkit::{BotProcess, User, bot_config, bot_config_text, init_logs};
+use crate::support::synapse::Synapse;
 
 const QUESTION: &str = "Who is Zhou Yunjie?";
 
