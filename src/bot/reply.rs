@@ -211,7 +211,7 @@ async fn handle(bot: &Bot, job: Job) {
                 .map_or_else(|| job.reply_to.to_string(), |s| s.question.clone());
             let sent = reply.map(|r| Sent::of(r, &question, root));
             (
-                send(bot, &job.room, Out::Message(content), txn).await,
+                send(bot, &job.room, Out::Message(Box::new(content)), txn).await,
                 outcome,
                 sent.map(|s| (s, reply.map_or(0.0, |r| r.score))),
             )
@@ -272,7 +272,7 @@ async fn handle(bot: &Bot, job: Job) {
 
 /// What goes out: a message, or the redaction of one.
 enum Out<'a> {
-    Message(RoomMessageEventContent),
+    Message(Box<RoomMessageEventContent>),
     Redact(&'a OwnedEventId),
 }
 
@@ -294,7 +294,7 @@ async fn send(
     loop {
         let attempt = match &out {
             Out::Message(content) => room
-                .send(content.clone())
+                .send((**content).clone())
                 .with_transaction_id(txn.clone())
                 .await
                 .map(|sent| sent.response.event_id),
