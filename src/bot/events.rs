@@ -57,7 +57,8 @@ pub async fn process(bot: &Arc<Bot>, response: SyncResponse) -> anyhow::Result<(
         };
         for event in &update.timeline.events {
             if let Some(ts) = own_join(event, bot.user_id.as_str()) {
-                bot.journal().joined(room_id.as_str(), ts)?;
+                let id = room_id.to_string();
+                bot.write_journal(move |j| j.joined(&id, ts)).await?;
             }
         }
         rooms::follow_upgrade(bot, &room);

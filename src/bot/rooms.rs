@@ -84,7 +84,8 @@ async fn answer_invite(bot: &Bot, room_id: &RoomId) {
         let joined_at = now_ms();
         match room.join().await {
             Ok(()) => {
-                if let Err(e) = bot.journal().joined(room_id.as_str(), joined_at) {
+                let id = room_id.to_string();
+                if let Err(e) = bot.write_journal(move |j| j.joined(&id, joined_at)).await {
                     tracing::warn!(room = %room_id, "cannot record the join: {}", brief(&e));
                 }
                 tracing::info!(room = %room_id, %inviter, "joined after an invite");
@@ -143,7 +144,8 @@ pub fn follow_upgrade(bot: &Arc<Bot>, room: &matrix_sdk::Room) {
             let joined_at = now_ms();
             match bot.client.join_room_by_id_or_alias(&target, &via).await {
                 Ok(_) => {
-                    let _ = bot.journal().joined(new.as_str(), joined_at);
+                    let id = new.to_string();
+                    let _ = bot.write_journal(move |j| j.joined(&id, joined_at)).await;
                     tracing::info!(%old, %new, "the room was upgraded; joined the replacement room");
                     break;
                 }
@@ -185,7 +187,8 @@ pub async fn join_configured(bot: Arc<Bot>) {
             let joined_at = now_ms();
             match bot.client.join_room_by_id_or_alias(&id, &[]).await {
                 Ok(joined) => {
-                    let _ = bot.journal().joined(joined.room_id().as_str(), joined_at);
+                    let id = joined.room_id().to_string();
+                    let _ = bot.write_journal(move |j| j.joined(&id, joined_at)).await;
                     tracing::info!(room, "joined a configured room");
                     break;
                 }
