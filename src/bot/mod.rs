@@ -42,6 +42,7 @@ pub mod job;
 pub mod journal;
 pub mod lock;
 pub mod login;
+pub mod message;
 pub mod metrics;
 pub mod persist;
 pub mod reload;
