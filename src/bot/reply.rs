@@ -137,7 +137,7 @@ pub fn reply_content(
     let (plain, html, outcome, entry, score) = match &job.action {
         Action::Ask(question) => {
             tracing::debug!(room = %job.room.room_id(), event = %job.event_id, question = %question, "question");
-            let engine = bot.engine.current();
+            let engine = bot.engine_for(&job.room);
             let reply = engine.ask(question);
             super::unanswered::record(
                 &bot.config(),
@@ -160,11 +160,11 @@ pub fn reply_content(
             )
         }
         Action::Help => {
-            let r = bot.engine.current().help(&bot.me.how_to_ask());
+            let r = bot.engine_for(&job.room).help(&bot.me.how_to_ask());
             (r.plain, r.html, "help", None, 0.0)
         }
         Action::Sources => {
-            let r = bot.engine.current().sources();
+            let r = bot.engine_for(&job.room).sources();
             (r.plain, r.html, "sources", None, 0.0)
         }
         Action::SlowDown(room) => {

@@ -426,4 +426,5 @@ mod knowledge_copy;
 pub(super) use knowledge_copy::knowledge_copy;
 
 mod ops;
+mod rooms;
 mod sighup;
