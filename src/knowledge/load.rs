@@ -154,12 +154,9 @@ pub fn load_on(
     let (calibrations, files): (Vec<&KnowledgeFile>, Vec<&KnowledgeFile>) =
         files.iter().partition(|f| is_calibration_file(&f.path));
     let mut registry = register::Registry::new(read_source);
-    in_parallel(
-        &files,
-        threads,
-        |f| reader::read_file(f),
-        |i, items| registry.file(files[i], items),
-    );
+    in_parallel(&files, threads, reader::read_file, |i, items| {
+        registry.file(files[i], items)
+    });
     let mut loaded = registry.loaded;
     for (n, file) in calibrations.iter().enumerate() {
         if n > 0 {
