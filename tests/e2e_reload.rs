@@ -7,6 +7,7 @@ mod support;
 
 use std::time::Duration;
 
+use matrix_sdk::ruma::api::client::room::create_room;
 use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::events::room::message::MessageType;
 
@@ -77,19 +78,28 @@ async fn a_room_mapped_to_one_source_answers_only_from_it() {
     // The rooms exist before the bot's configuration names one of them; the bot is invited once it runs.
     let mapped = alice.create_room(&[], true, false).await;
     let open = alice.create_room(&[], true, false).await;
+    // A third room is mapped by its canonical alias, through a glob.
+    let mut request = create_room::v3::Request::new();
+    request.is_direct = true;
+    request.room_alias_name = Some(format!("ferries-{}", alice.id.localpart()));
+    let aliased = alice
+        .client
+        .create_room(request)
+        .await
+        .expect("create room");
     let config = bot_config(
         server,
         &bot_account,
         dir.path(),
         &[alice.id.as_str()],
         &format!(
-            "[knowledge]\npaths = [\"kb\", {ferries:?}]\n\n[[rooms]]\nrooms = [{:?}]\n\
+            "[knowledge]\npaths = [\"kb\", {ferries:?}]\n\n[[rooms]]\nrooms = [{:?}, \"#ferries-*\"]\n\
              sources = [\"nordhavn-ferries-2024\"]\n",
             mapped.room_id().as_str()
         ),
     );
     let running = RunningBot::start(config).await;
-    for room in [&mapped, &open] {
+    for room in [&mapped, &open, &aliased] {
         room.invite_user_by_id(&bot).await.expect("invite");
         alice.membership(room, &bot, MembershipState::Join).await;
     }
@@ -105,17 +115,21 @@ async fn a_room_mapped_to_one_source_answers_only_from_it() {
     assert!(!narrowed.contains("Haier"), "{narrowed}");
     let lind = ask(&mapped, "Who is Maria Lind?").await;
     assert!(lind.contains("the mayor of Nordhavn"), "{lind}");
+    let by_alias = ask(&aliased, question).await;
+    assert!(!by_alias.contains("Haier"), "{by_alias}");
 
     let all = ask(&open, "!sources").await;
     assert!(
         all.contains("Shandong") && all.contains("Nordhavn"),
         "{all}"
     );
-    let some = ask(&mapped, "!sources").await;
-    assert!(
-        some.contains("Nordhavn") && !some.contains("Shandong"),
-        "{some}"
-    );
+    for room in [&mapped, &aliased] {
+        let some = ask(room, "!sources").await;
+        assert!(
+            some.contains("Nordhavn") && !some.contains("Shandong"),
+            "{some}"
+        );
+    }
     assert!(!running.is_finished());
     running.stop().await;
 }
