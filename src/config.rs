@@ -6,7 +6,9 @@
 //! them at once (`read.rs`, `parse.rs`). Relative paths (`state_dir`, knowledge paths) are relative to the
 //! directory of the configuration file. Secrets ([`Secret`]) never print: their `Debug` is `[redacted]`, and
 //! [`Config::effective`] (what `verbatim run --check` prints) redacts them. [`KEYS`] says which keys a running
-//! bot applies on SIGHUP ([`Config::changes`], [`Config::with_live_keys_of`]).
+//! bot applies on SIGHUP ([`Config::changes`], [`Config::with_live_keys_of`]). `[[rooms]]` ([`RoomsConfig`])
+//! says which knowledge sources a room may quote; whether those sources exist is checked when the knowledge is
+//! loaded ([`RoomsConfig::unknown_sources`]).
 //!
 //! Environment overrides (the environment wins over the file): `VERBATIM_PASSWORD`,
 //! `VERBATIM_STORE_PASSPHRASE`, `VERBATIM_RECOVERY_KEY`; [`Config::from_env`] records which were used.
@@ -21,6 +23,7 @@ use crate::matcher::MatcherConfig;
 pub use access::AccessConfig;
 pub use live::{Change, KEYS};
 pub use ops::{CurationConfig, LimitsConfig, MetricsConfig};
+pub use rooms::{RoomRule, RoomsConfig};
 pub use show::REDACTED;
 
 /// Environment variable that overrides `[matrix] password`.
@@ -86,6 +89,8 @@ pub struct Config {
     pub metrics: MetricsConfig,
     /// `[limits]`: flood control and limits on what the bot reads.
     pub limits: LimitsConfig,
+    /// `[[rooms]]`: the knowledge sources each room may quote (rooms not listed get all of it).
+    pub rooms: RoomsConfig,
 }
 
 /// `[matrix]`.
@@ -232,6 +237,7 @@ pub fn looks_like_config(text: &str) -> bool {
         "curation",
         "metrics",
         "limits",
+        "rooms",
     ]) && !has(&["source", "speakers", "entries"])
 }
 
@@ -241,6 +247,7 @@ mod ops;
 mod parse;
 mod raw;
 mod read;
+mod rooms;
 mod show;
 #[cfg(test)]
 mod tests;

@@ -6,7 +6,8 @@
 //! - [`knowledge`]: the knowledge model, loading files, and the checks of `verbatim check`;
 //! - [`answer`]: an [`Engine`](answer::Engine) that turns a question into a [`Reply`](answer::Reply), and the
 //!   rendering of replies as plain text, HTML and JSON for every front end;
-//! - [`config`]: the bot's TOML configuration (plain data; no Matrix types);
+//! - [`config`]: the bot's TOML configuration (plain data; no Matrix types), which sources each room may quote
+//!   among it (`[[rooms]]`);
 //! - [`bot`]: the Matrix front end (the only module that uses `matrix_sdk`);
 //! - [`draft`]: drafting a knowledge file from a plain-text report (`verbatim draft`);
 //! - [`curation`]: the log of unanswered questions and its review (`verbatim review`);

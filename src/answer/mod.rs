@@ -56,6 +56,9 @@ pub struct Engine {
     intents: Intents,
     overview: Overview,
     help_command: String,
+    /// The matcher's configuration before the knowledge's own synonyms were added (for
+    /// [`Engine::restricted_to`]).
+    base: MatcherConfig,
 }
 
 impl Engine {
@@ -81,28 +84,53 @@ impl Engine {
             load::load_paths(paths)
         };
         config.calibration = loaded.calibration_or_builtin();
-        let matcher = loaded.knowledge.matcher(config);
+        let matcher = loaded.knowledge.matcher(config.clone());
         let diagnostics = check::check_with(&mut loaded, &matcher);
         if diagnostics.iter().any(Diagnostic::is_error) || loaded.knowledge.entries.is_empty() {
             return Err(InvalidKnowledge(diagnostics));
         }
-        Ok((Engine::with_matcher(loaded.knowledge, matcher), diagnostics))
+        Ok((
+            Engine::with_matcher(loaded.knowledge, matcher, config),
+            diagnostics,
+        ))
     }
 
     /// An engine over already validated knowledge, with the calibration in `config`.
     pub fn new(knowledge: Knowledge, config: MatcherConfig) -> Engine {
-        let matcher = knowledge.matcher(config);
-        Engine::with_matcher(knowledge, matcher)
+        let matcher = knowledge.matcher(config.clone());
+        Engine::with_matcher(knowledge, matcher, config)
     }
 
-    fn with_matcher(knowledge: Knowledge, matcher: Matcher) -> Engine {
+    fn with_matcher(knowledge: Knowledge, matcher: Matcher, base: MatcherConfig) -> Engine {
         Engine {
             overview: Overview::new(&knowledge),
             intents: Intents::new(),
             knowledge,
             matcher,
             help_command: "!help".to_string(),
+            base,
         }
+    }
+
+    /// An engine over the part of this knowledge that comes from the sources with ids `sources` (see
+    /// [`Knowledge::only`]), with the same calibration, thresholds and help command: it answers, lists sources
+    /// and gives help only from those. The knowledge was validated as a whole, so it is not checked again.
+    ///
+    /// ```
+    /// use verbatim::answer::{Engine, Outcome};
+    /// use verbatim::matcher::MatcherConfig;
+    /// let (engine, _) = Engine::load(&[], MatcherConfig::default()).unwrap();
+    /// let id = engine.knowledge().sources[0].id.clone();
+    /// assert_eq!(engine.restricted_to(&[id]).ask("Who is Zhou Yunjie?").outcome, Outcome::Answer);
+    /// let nothing = engine.restricted_to(&["another-report".to_string()]);
+    /// assert!(nothing.knowledge().entries.is_empty());
+    /// assert_ne!(nothing.ask("Who is Zhou Yunjie?").outcome, Outcome::Answer);
+    /// ```
+    pub fn restricted_to(&self, sources: &[String]) -> Engine {
+        let knowledge = self.knowledge.only(sources);
+        let mut config = self.base.clone();
+        config.calibration = self.matcher.config().calibration.clone();
+        Engine::new(knowledge, config).with_help_command(self.help_command.clone())
     }
 
     /// Sets the command that replies mention for help (default `!help`).

@@ -2,7 +2,8 @@
 //! contacting the homeserver.
 //!
 //! It reads the configuration file (every error with its line, [`Config::load`]) and then the knowledge it
-//! names (every error with its line, the checks of `verbatim check`); looks at the secrets and at `state_dir`
+//! names (every error with its line, the checks of `verbatim check`, and every source `[[rooms]]` names that it
+//! lacks); looks at the secrets and at `state_dir`
 //! (a store passphrase, a password when there is no saved session yet, a saved session that belongs to this
 //! account and homeserver, whether a bot runs with it now); and prints the effective configuration, secrets
 //! redacted, each key marked with where it came from when not from the file.
@@ -142,24 +143,39 @@ fn knowledge(config: &Config, report: &mut Report) {
             .join(", ")
     };
     match try_load_engine(config) {
-        Ok((engine, warnings)) => {
-            let knowledge = engine.knowledge();
+        Ok((engines, warnings)) => {
+            let knowledge = engines.all().knowledge();
             report.note(format_args!(
                 "knowledge ({from}): {} entries from {} source(s); {} warning(s) (`verbatim check` lists them)",
                 knowledge.entries.len(),
                 knowledge.sources.len(),
                 warnings.len()
             ));
+            let ids: Vec<&str> = knowledge.sources.iter().map(|s| s.id.as_str()).collect();
+            report.note(format_args!("source ids: {}", ids.join(", ")));
+            if engines.maps_rooms() {
+                report.note(format_args!(
+                    "[[rooms]]: {} entries give rooms some of the sources; every other room gets all of them",
+                    config.rooms.rules.len()
+                ));
+            }
         }
         Err(invalid) => {
             let errors: Vec<&Diagnostic> = invalid.0.iter().filter(|d| d.is_error()).collect();
             for d in &errors {
                 report.error(d);
             }
-            report.note(format_args!(
-                "knowledge ({from}): {} error(s); the bot refuses knowledge with errors",
-                errors.len()
-            ));
+            if errors.iter().all(|d| d.path == config.path) {
+                report.note(format_args!(
+                    "[[rooms]]: {} source(s) that the knowledge ({from}) does not have; the bot refuses to start",
+                    errors.len()
+                ));
+            } else {
+                report.note(format_args!(
+                    "knowledge ({from}): {} error(s); the bot refuses knowledge with errors",
+                    errors.len()
+                ));
+            }
         }
     }
 }

@@ -203,7 +203,7 @@ pub fn work_for(
                     let root = thread.as_ref().map(|t| t.event_id.to_string());
                     let replying_to = replied_to(&message)
                         .and_then(|id| bot.journal().sent(id.as_str()).cloned());
-                    let engine = bot.engine.current();
+                    let engine = bot.engine_for(room);
                     let reply = bot.conversations().answer(
                         &engine,
                         &place(root),
@@ -240,7 +240,7 @@ pub fn work_for(
             let Action::Ask(question) = decide(&bot.me, &input) else {
                 return None;
             };
-            let engine = bot.engine.current();
+            let engine = bot.engine_for(room);
             let answer =
                 bot.conversations()
                     .answer(&engine, &place(sent.thread), &question, None, now);
@@ -263,7 +263,7 @@ pub fn work_for(
                 .map(|root| Thread::reply(root, target.clone()));
             match on_reaction(&sent, &key) {
                 Todo::Accept(choice) => {
-                    let engine = bot.engine.current();
+                    let engine = bot.engine_for(room);
                     let reply = bot.conversations().accept(
                         &engine,
                         &place(sent.thread.clone()),

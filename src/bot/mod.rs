@@ -10,7 +10,8 @@
 //! knowledge is reloaded live ([`reload`]: SIGHUP, `!reload` from an admin, file changes), and so are the live
 //! keys of the configuration on SIGHUP ([`reload::hangup`]); questions pass per-user and per-room token
 //! buckets ([`flood`]), unanswered questions can be logged ([`unanswered`]), and counters ([`metrics`]) are
-//! served with a health check by [`http`]. [`check`] is `verbatim run --check`.
+//! served with a health check by [`http`]. [`check`] is `verbatim run --check`. Rooms that `[[rooms]]` maps
+//! get engines narrowed to their sources ([`engines`], [`Bot::engine_for`]).
 //!
 //! The moving parts, in order of a message's life:
 //! 1. the sync loop receives a sync response (its own backoff 1 s..60 s with jitter on errors);
@@ -34,6 +35,7 @@ pub mod backoff;
 pub mod check;
 pub mod conversations;
 pub mod crypto;
+pub mod engines;
 pub mod events;
 pub mod feedback;
 pub mod flood;
@@ -162,12 +164,14 @@ pub fn limiter(config: &Config) -> flood::Limiter {
     )
 }
 
-/// Loads and validates the knowledge of `config` (the same checks as `verbatim check`): the engine (with the
-/// help command) and its warnings, or every problem. The bot's address ("!ask", its name) never reaches the
-/// engine: the trigger rules strip it.
+/// Loads and validates the knowledge of `config` (the same checks as `verbatim check`): the engines (with the
+/// help command; one over all the knowledge and one per set of sources of `[[rooms]]`, see [`engines`]) and the
+/// knowledge's warnings, or every problem (a source that `[[rooms]]` names and the knowledge lacks is one, at its
+/// line in the configuration file). The bot's address ("!ask", its name) never reaches the engines: the trigger
+/// rules strip it.
 pub fn try_load_engine(
     config: &Config,
-) -> Result<(Engine, Vec<crate::diagnostic::Diagnostic>), InvalidKnowledge> {
+) -> Result<(engines::Engines, Vec<crate::diagnostic::Diagnostic>), InvalidKnowledge> {
     let (engine, warnings) = Engine::load(
         &config.knowledge_paths,
         MatcherConfig {
@@ -177,14 +181,14 @@ pub fn try_load_engine(
     )
     // Every syntax error of a file, bare words explained, instead of the first one only.
     .map_err(|InvalidKnowledge(d)| InvalidKnowledge(crate::diagnostic::explain(d)))?;
-    Ok((
-        engine.with_help_command(config.bot.help_command.clone()),
-        warnings,
-    ))
+    let engine = engine.with_help_command(config.bot.help_command.clone());
+    let engines =
+        engines::Engines::new(engine, &config.rooms, &config.path).map_err(InvalidKnowledge)?;
+    Ok((engines, warnings))
 }
 
-/// Loads the knowledge of `config` into an engine, logging its errors.
-pub fn load_engine(config: &Config) -> anyhow::Result<Engine> {
+/// Loads the knowledge of `config` into its engines, logging its errors.
+pub fn load_engine(config: &Config) -> anyhow::Result<engines::Engines> {
     match try_load_engine(config) {
         Ok((engine, warnings)) => {
             for warning in warnings {
@@ -196,10 +200,19 @@ pub fn load_engine(config: &Config) -> anyhow::Result<Engine> {
             for d in diagnostics.iter().filter(|d| d.is_error()) {
                 tracing::error!("{d}");
             }
+            let errors = diagnostics.iter().filter(|d| d.is_error());
+            let in_config = errors.clone().filter(|d| d.path == config.path).count();
+            if in_config > 0 {
+                anyhow::bail!(
+                    "the [[rooms]] of {} name {in_config} source(s) the knowledge does not have (logged above; \
+                     `verbatim run --check` lists them)",
+                    config.path.display()
+                )
+            }
             anyhow::bail!(
                 "the knowledge in {:?} has {} error(s) (logged above; `verbatim check` lists them)",
                 config.knowledge_paths,
-                diagnostics.iter().filter(|d| d.is_error()).count()
+                errors.count()
             )
         }
     }
@@ -273,7 +286,7 @@ pub async fn run_with_reload(
     tracing::info!(
         user = %user_id,
         device = %client.device_id().map(|d| d.to_string()).unwrap_or_default(),
-        entries = engine.knowledge().entries.len(),
+        entries = engine.all().knowledge().entries.len(),
         "verbatim starting"
     );
     if let Some(warning) = config.access.warning() {
@@ -282,7 +295,7 @@ pub async fn run_with_reload(
 
     let metrics = Arc::new(metrics::Metrics::default());
     metrics.entries.store(
-        engine.knowledge().entries.len() as u64,
+        engine.all().knowledge().entries.len() as u64,
         std::sync::atomic::Ordering::Relaxed,
     );
     let cancel = CancellationToken::new();

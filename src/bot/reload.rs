@@ -5,15 +5,15 @@
 //! restart, then reload the knowledge.
 //!
 //! A reload loads and validates everything first ([`super::try_load_engine`]: the same checks as
-//! `verbatim check`), on a blocking thread. On any error the previous knowledge stays in service and each error
+//! `verbatim check`, and that every source `[[rooms]]` names is loaded), on a blocking thread. On any error the previous knowledge stays in service and each error
 //! is logged at warn as `path:line:col: error: message`; on success the new engine replaces the old one in one
 //! pointer swap ([`EngineCell`]), so a question is answered either wholly by the old knowledge or wholly by the
 //! new. Reloads run one at a time.
 
 use std::sync::{Arc, RwLock};
 
+use super::engines::Engines;
 use super::{Bot, try_load_engine};
-use crate::answer::Engine;
 use crate::config::{Config, ConfigError};
 
 /// How many errors an admin's `!reload` reply lists.
@@ -23,8 +23,8 @@ pub const ERRORS_IN_REPLY: usize = 5;
 #[derive(Debug)]
 pub struct Live<T>(RwLock<Arc<T>>);
 
-/// The engine in service.
-pub type EngineCell = Live<Engine>;
+/// The engines in service (all the knowledge, and the narrowed engines of `[[rooms]]`), swapped together.
+pub type EngineCell = Live<Engines>;
 
 impl<T> Live<T> {
     /// A cell holding `value`.
@@ -88,7 +88,7 @@ pub async fn reload(bot: &Bot, why: &str) -> Outcome {
     let loaded = tokio::task::spawn_blocking(move || try_load_engine(&config)).await;
     match loaded {
         Ok(Ok((engine, _warnings))) => {
-            let n = engine.knowledge().entries.len();
+            let n = engine.all().knowledge().entries.len();
             bot.engine.replace(engine);
             bot.metrics.reload(true);
             bot.metrics

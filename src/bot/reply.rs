@@ -109,6 +109,7 @@ impl Dispatcher {
 /// instant).
 fn message_of<'w>(
     bot: &Bot,
+    room: &Room,
     work: &'w Work,
     reloaded: Option<&super::reload::Outcome>,
 ) -> (String, String, Handled, Option<&'w Reply>) {
@@ -123,11 +124,11 @@ fn message_of<'w>(
         }
         Work::Edit(_, reply) => return (reply.plain(), reply.html(), Handled::Edit, Some(reply)),
         Work::Command(Action::Help) => {
-            let r = bot.engine.current().help(&bot.me.how_to_ask());
+            let r = bot.engine_for(room).help(&bot.me.how_to_ask());
             (r.plain, r.html, Handled::Help)
         }
         Work::Command(Action::Sources) => {
-            let r = bot.engine.current().sources();
+            let r = bot.engine_for(room).sources();
             (r.plain, r.html, Handled::Sources)
         }
         Work::Command(Action::SlowDown(room)) => {
@@ -171,7 +172,7 @@ pub fn reply_content<'j>(
     job: &'j Job,
     reloaded: Option<&super::reload::Outcome>,
 ) -> (RoomMessageEventContent, Handled, Option<&'j Reply>) {
-    let (plain, html, outcome, reply) = message_of(bot, &job.work, reloaded);
+    let (plain, html, outcome, reply) = message_of(bot, &job.room, &job.work, reloaded);
     let notice = RoomMessageEventContent::notice_html(plain, html);
     if let Work::Edit(original, _) = &job.work {
         let content = notice.make_replacement(ReplacementMetadata::new(original.clone(), None));

@@ -425,5 +425,6 @@ mod knowledge_copy;
 pub(super) use knowledge_copy::knowledge_copy;
 
 mod ops;
+mod rooms;
 mod sighup;
 mod talk;

@@ -2,9 +2,10 @@
 //!
 //! Live: who may invite the bot and who is an admin (`[access]`), where the knowledge is (`[knowledge]`), how
 //! questions are matched (`[matching]`), flood control and limits (`[limits]`), the unanswered-question and
-//! feedback logs (`[curation]`) and `[bot] send_attempts`. Everything else needs a restart: the account and its state
-//! (`[matrix]`), the bot's names and commands, the catch-up window and the concurrency of replies (`[bot]`),
-//! and the HTTP listener (`[metrics]`); a running bot logs which of those changed and keeps their old values.
+//! feedback logs (`[curation]`), `[bot] send_attempts` and `conversation_ttl_secs`, and which rooms quote which
+//! sources (`[[rooms]]`). Everything else needs a restart: the account and its state (`[matrix]`), the bot's
+//! names and commands, the catch-up window and the concurrency of replies (`[bot]`), and the HTTP listener
+//! (`[metrics]`); a running bot logs which of those changed and keeps their old values.
 
 use super::Config;
 
@@ -44,6 +45,8 @@ pub const KEYS: &[(&str, bool)] = &[
     ("limits.per_room_per_minute", true),
     ("limits.max_question_chars", true),
     ("limits.max_room_members", true),
+    ("rooms.rooms", true),
+    ("rooms.sources", true),
 ];
 
 /// A key whose value differs between the running configuration and the file.
@@ -73,6 +76,7 @@ impl Config {
         merged.curation = new.curation.clone();
         merged.limits = new.limits.clone();
         merged.bot.send_attempts = new.bot.send_attempts;
+        merged.rooms = new.rooms.clone();
         merged
     }
 }
@@ -120,6 +124,23 @@ fn differs(key: &str, a: &Config, b: &Config) -> bool {
         "limits.per_room_per_minute" => l.per_room_per_minute != k.per_room_per_minute,
         "limits.max_question_chars" => l.max_question_chars != k.max_question_chars,
         "limits.max_room_members" => l.max_room_members != k.max_room_members,
+        // Which rooms, and which sources, entry by entry (a line that moved is no change).
+        "rooms.rooms" | "rooms.sources" => {
+            let of = |c: &Config| -> Vec<Vec<String>> {
+                c.rooms
+                    .rules
+                    .iter()
+                    .map(|r| {
+                        if key == "rooms.rooms" {
+                            r.rooms.clone()
+                        } else {
+                            r.sources.clone()
+                        }
+                    })
+                    .collect()
+            };
+            of(a) != of(b)
+        }
         _ => false,
     }
 }
@@ -160,7 +181,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(KEYS.len(), 34);
+        assert_eq!(KEYS.len(), 36);
     }
 
     #[test]
@@ -170,7 +191,10 @@ mod tests {
             let (table, name) = key.split_once('.').unwrap();
             let row = readme
                 .lines()
-                .find(|l| l.starts_with(&format!("| `[{table}] {name}` |")))
+                .find(|l| {
+                    l.starts_with(&format!("| `[{table}] {name}` |"))
+                        || l.starts_with(&format!("| `[[{table}]] {name}` |"))
+                })
                 .unwrap_or_else(|| panic!("no row for {key} in the README's table"));
             let column = row.split(" | ").nth(2).unwrap();
             assert_eq!(column, if *live { "live" } else { "restart" }, "{row}");
@@ -204,7 +228,7 @@ mod tests {
             "device_name = \"d\"\nstate_dir = \"/x\"\n[access]\nallowed_inviters = [\"@*:m.org\"]\nadmins = [\"@a:m.org\"]\n\
              [knowledge]\npaths = [\"kb\"]\n[bot]\ncommand_prefix = \"!q\"\nsend_attempts = 2\ncatch_up_window_secs = 9\n\
              [matching]\nanswer_threshold = 0.7\n[curation]\nlog_unanswered = true\nlog_feedback = true\n[metrics]\nlisten = \"127.0.0.1:9\"\n\
-             [limits]\nmax_room_members = 9\n",
+             [limits]\nmax_room_members = 9\n[[rooms]]\nrooms = [\"!r:m.org\"]\nsources = [\"s\"]\n",
         );
         let merged = old.with_live_keys_of(&new);
         assert!(
@@ -232,6 +256,10 @@ mod tests {
             merged.access.is_admin("@a:m.org")
                 && merged.curation.log_unanswered
                 && merged.curation.log_feedback
+        );
+        assert_eq!(
+            merged.rooms.sources_for("!r:m.org", &[]),
+            Some(&["s".to_string()][..])
         );
         assert_eq!(
             (merged.bot.send_attempts, merged.limits.max_room_members),

@@ -10,6 +10,7 @@ use toml::Spanned;
 use super::raw::Checker;
 use super::{
     AccessConfig, BotConfig, Config, ConfigError, MatchingConfig, MatrixConfig, Secret, ops, read,
+    rooms,
 };
 use crate::diagnostic::Diagnostic;
 use crate::matcher::MatcherConfig;
@@ -165,6 +166,7 @@ impl Config {
         );
 
         let (limits, metrics, curation) = ops::parse(&mut c, raw.limits, raw.metrics, raw.curation);
+        let rooms = rooms::parse(&mut c, raw.rooms);
 
         if !c.errors.is_empty() {
             c.errors.sort_by_key(|d| (d.line, d.col));
@@ -227,6 +229,7 @@ impl Config {
             curation,
             limits,
             metrics,
+            rooms,
         })
     }
 }

@@ -28,6 +28,8 @@ pub(super) struct RawConfig {
     pub(super) metrics: RawMetrics,
     #[serde(default)]
     pub(super) limits: RawLimits,
+    #[serde(default)]
+    pub(super) rooms: Vec<Spanned<super::rooms::RawRooms>>,
 }
 
 #[derive(Deserialize)]
@@ -244,7 +246,7 @@ pub(super) fn key_at(text: &str, offset: usize) -> Option<String> {
         .lines()
         .rev()
         .map(str::trim)
-        .find(|l| l.starts_with('[') && !l.starts_with("[["))
+        .find(|l| l.starts_with('['))
         .map(|l| l.trim_matches(['[', ']']).trim().to_string());
     Some(match table {
         Some(table) => format!("{table}.{key}"),

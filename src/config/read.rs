@@ -163,6 +163,10 @@ fn remove_key_at(root: &mut DeTable<'_>, offset: usize) -> bool {
             if name.span().contains(&offset) {
                 top = Some(name.get_ref().clone());
             }
+        } else if let DeValue::Array(items) = value.get_mut()
+            && remove_in_tables(items, offset)
+        {
+            return true;
         } else if holds(name, value) {
             top = Some(name.get_ref().clone());
         }
@@ -171,6 +175,23 @@ fn remove_key_at(root: &mut DeTable<'_>, offset: usize) -> bool {
         Some(name) => root.remove(name.as_ref()).is_some(),
         None => false,
     }
+}
+
+/// Removes the key holding byte `offset` from the table of an array of tables (`[[rooms]]`) that has it.
+fn remove_in_tables(items: &mut [Spanned<DeValue<'_>>], offset: usize) -> bool {
+    for item in items.iter_mut() {
+        if let DeValue::Table(table) = item.get_mut() {
+            let inner = table
+                .iter()
+                .find(|(k, v)| k.span().contains(&offset) || v.span().contains(&offset))
+                .map(|(k, _)| k.get_ref().clone());
+            if let Some(key) = inner {
+                table.remove(key.as_ref());
+                return true;
+            }
+        }
+    }
+    false
 }
 
 #[cfg(test)]

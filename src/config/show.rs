@@ -1,6 +1,6 @@
 //! The effective configuration as TOML, for `verbatim run --check`: every key with the value the bot would
 //! run with, secrets redacted, each marked with where it came from when not from the file (the environment,
-//! or the default).
+//! or the default); then the `[[rooms]]` entries.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -157,6 +157,17 @@ impl Config {
                 };
             }
         }
+        if self.rooms.rules.is_empty() {
+            out.push_str("\n# [[rooms]]: none (every room gets all the knowledge)\n");
+        }
+        for rule in &self.rooms.rules {
+            let _ = writeln!(
+                out,
+                "\n[[rooms]]\nrooms = {}\nsources = {}",
+                list(&rule.rooms),
+                list(&rule.sources)
+            );
+        }
         out
     }
 
@@ -196,7 +207,8 @@ mod tests {
     #[test]
     fn every_key_with_its_source_and_no_secret() {
         let text = "[matrix]\nhomeserver = \"https://m.org\"\nuser_id = \"@v:m.org\"\npassword = \"file-pw\"\n\
-                    [access]\nadmins = [\"@a:m.org\"]\n[limits]\nper_user_burst = 3\n";
+                    [access]\nadmins = [\"@a:m.org\"]\n[limits]\nper_user_burst = 3\n\
+                    [[rooms]]\nrooms = [\"#r-*:m.org\"]\nsources = [\"s\"]\n";
         let mut config = Config::parse(Path::new("/etc/verbatim/config.toml"), text).unwrap();
         config
             .apply_env(|v| (v == super::super::ENV_STORE_PASSPHRASE).then(|| "env-pp".to_string()));
@@ -219,6 +231,9 @@ mod tests {
             "per_room_burst = 50  # default",
             "# answer_threshold: not set",
             "# listen: not set",
+            "[[rooms]]",
+            "rooms = [\"#r-*:m.org\"]",
+            "sources = [\"s\"]",
         ] {
             assert!(
                 shown.lines().any(|l| l == line),

@@ -236,6 +236,59 @@ impl Knowledge {
     }
 }
 
+impl Knowledge {
+    /// The part of this knowledge that comes from the sources with ids `source_ids` (in this knowledge's order;
+    /// unknown ids are ignored): their entries, the speakers those entries quote (in this knowledge's order),
+    /// and their synonyms.
+    ///
+    /// ```
+    /// let knowledge = verbatim::knowledge::builtin::load_builtin().knowledge;
+    /// let id = knowledge.sources[0].id.clone();
+    /// assert_eq!(knowledge.only(&[id]).entries.len(), knowledge.entries.len());
+    /// let none = knowledge.only(&["nope".to_string()]);
+    /// assert!(none.sources.is_empty() && none.entries.is_empty() && none.speakers.is_empty());
+    /// ```
+    pub fn only(&self, source_ids: &[String]) -> Knowledge {
+        let mut narrowed = Knowledge::default();
+        let mut sources = vec![None; self.sources.len()];
+        for (i, source) in self.sources.iter().enumerate() {
+            if source_ids.contains(&source.id) {
+                sources[i] = Some(narrowed.sources.len());
+                narrowed.sources.push(source.clone());
+            }
+        }
+        let kept = |entry: &&Entry| sources[entry.source].is_some();
+        let mut speakers = vec![None; self.speakers.len()];
+        for s in self.entries.iter().filter(kept).filter_map(|e| e.speaker) {
+            speakers[s] = Some(0);
+        }
+        for (i, speaker) in self.speakers.iter().enumerate() {
+            if speakers[i].is_some() {
+                speakers[i] = Some(narrowed.speakers.len());
+                narrowed.speakers.push(speaker.clone());
+            }
+        }
+        for entry in self.entries.iter().filter(kept) {
+            narrowed.entries.push(Entry {
+                source: sources[entry.source].unwrap_or_default(),
+                speaker: entry.speaker.and_then(|s| speakers[s]),
+                ..entry.clone()
+            });
+        }
+        narrowed.synonyms = self
+            .synonyms
+            .iter()
+            .filter_map(|synonym| {
+                sources[synonym.source].map(|source| Synonym {
+                    source,
+                    ..synonym.clone()
+                })
+            })
+            .collect();
+        narrowed
+    }
+}
+
 /// An entry as the matcher reads it (see [`Knowledge::document`]), borrowed.
 struct EntryText<'a> {
     entry: &'a Entry,

@@ -181,3 +181,51 @@ fn check_given_a_configuration_file_points_to_run_check() {
     ), "{out}");
     assert!(!out.contains("unknown field"), "{out}");
 }
+
+#[test]
+fn a_rooms_entry_naming_a_source_the_knowledge_lacks_is_an_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(
+        dir.path(),
+        "[access]\nallowed_inviters = [\"@*:example.org\"]\n\n[[rooms]]\nrooms = [\"#ferries-*:example.org\"]\n\
+         sources = [\"shandong-manufacturing-2023\", \"ferries\"]\n",
+    );
+    let (code, out) = check(
+        dir.path(),
+        &[("VERBATIM_STORE_PASSPHRASE", "env-passphrase")],
+    );
+    assert_eq!(code, 1, "{out}");
+    for expected in [
+        "config.toml:10:43: error: `rooms.sources`: the knowledge has no source \"ferries\" (the [[rooms]] entry of line 8)\n  \
+         hint: use the `[source] id` of a knowledge file: shandong-manufacturing-2023; or remove it",
+        "[[rooms]]: 1 source(s) that the knowledge (compiled in) does not have; the bot refuses to start",
+        "verbatim run --check: FAILED: 1 error(s), 0 warning(s)",
+    ] {
+        assert!(out.contains(expected), "no {expected:?} in:\n{out}");
+    }
+
+    // Fixed: the entry is shown in the effective configuration.
+    let text = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        text.replace(", \"ferries\"", ""),
+    )
+    .unwrap();
+    let (code, out) = check(
+        dir.path(),
+        &[("VERBATIM_STORE_PASSPHRASE", "env-passphrase")],
+    );
+    assert_eq!(code, 0, "{out}");
+    for line in [
+        "source ids: shandong-manufacturing-2023",
+        "[[rooms]]: 1 entries give rooms some of the sources; every other room gets all of them",
+        "[[rooms]]",
+        "rooms = [\"#ferries-*:example.org\"]",
+        "sources = [\"shandong-manufacturing-2023\"]",
+    ] {
+        assert!(
+            out.lines().any(|l| l == line),
+            "no line {line:?} in:\n{out}"
+        );
+    }
+}

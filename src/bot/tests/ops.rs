@@ -67,7 +67,7 @@ async fn admins_reload_the_knowledge_and_errors_keep_the_old_one() {
         body.starts_with("Knowledge reloaded: ") && body.ends_with(" entries."),
         "{body}"
     );
-    let entries = h.bot.engine.current().knowledge().entries.len();
+    let entries = h.bot.engine.current().all().knowledge().entries.len();
     assert!(body.contains(&format!(" {entries} entries")), "{body}");
 
     // A broken file: the admin hears the first errors with their positions; the old knowledge still answers.
@@ -128,14 +128,14 @@ async fn admins_reload_the_knowledge_and_errors_keep_the_old_one() {
 fn a_question_keeps_the_engine_it_started_with() {
     let (engine, _) =
         crate::answer::Engine::load(&[], crate::matcher::MatcherConfig::default()).unwrap();
-    let cell = crate::bot::reload::EngineCell::new(engine);
+    let cell = crate::bot::reload::EngineCell::new(engine.into());
     let held = cell.current();
     let (other, _) =
         crate::answer::Engine::load(&[], crate::matcher::MatcherConfig::default()).unwrap();
-    cell.replace(other);
+    cell.replace(other.into());
     assert!(!Arc::ptr_eq(&held, &cell.current()));
     assert_eq!(
-        held.ask("Who is Zhou Yunjie?").outcome,
+        held.all().ask("Who is Zhou Yunjie?").outcome,
         crate::answer::Outcome::Answer
     );
 }
