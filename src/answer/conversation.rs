@@ -32,6 +32,26 @@ pub struct Conversation {
     pub suggestions: Vec<String>,
 }
 
+/// The source of an entry key (`source-id/entry-id`).
+fn source_of(key: &str) -> &str {
+    key.split('/').next().unwrap_or_default()
+}
+
+/// With several sources loaded, an answer drawn from several of them ("when was it published?" gets each
+/// report's date) keeps only the conversation's current source, when it is one of them.
+fn narrow_to_current_source(conversation: &Conversation, reply: &mut Reply) {
+    let Some(current) = conversation.last_entries.first().map(|k| source_of(k)) else {
+        return;
+    };
+    let mut sources: Vec<&str> = reply.quotes.iter().map(|q| source_of(&q.key)).collect();
+    sources.dedup();
+    if sources.len() > 1 && sources.contains(&current) {
+        let current = current.to_string();
+        reply.quotes.retain(|q| source_of(&q.key) == current);
+        reply.listing = None;
+    }
+}
+
 /// Pronouns that refer back to a person.
 const PERSON_PRONOUNS: [&str; 8] = ["he", "him", "his", "she", "her", "hers", "they", "them"];
 
@@ -198,8 +218,12 @@ impl Engine {
             // "What did she say about the trees?": about the last speaker.
             return self.ask(&format!("{question} ({name})"));
         }
-        let plain = self.ask(question);
-        if plain.outcome == Outcome::Answer || plain.outcome == Outcome::SmallTalk {
+        let mut plain = self.ask(question);
+        if plain.outcome == Outcome::Answer {
+            narrow_to_current_source(conversation, &mut plain);
+            return plain;
+        }
+        if plain.outcome == Outcome::SmallTalk {
             return plain;
         }
         // "and Wang Gang?", "what about the tractors?", "when?": the last question's subject, asked again.

@@ -88,3 +88,21 @@ fn questions_about_the_report_are_answered_for_each_source_or_the_one_named() {
     assert_eq!(named.len(), 1, "{named:?}");
     assert!(named[0].contains("Shandong"));
 }
+
+#[test]
+fn in_a_conversation_questions_about_the_report_mean_its_current_source() {
+    use verbatim::answer::conversation::Conversation;
+    let dir = tempfile::tempdir().unwrap();
+    both(dir.path());
+    let (engine, _) = Engine::load(&[dir.path().to_path_buf()], MatcherConfig::default()).unwrap();
+    let mut talk = Conversation::default();
+    let first = engine.ask_in(&mut talk, "Who is Zhou Yunjie?");
+    assert_eq!(first.outcome, Outcome::Answer);
+    let date = engine.ask_in(&mut talk, "when was it published?");
+    assert_eq!(date.outcome, Outcome::Answer, "{date:?}");
+    let titles: Vec<&str> = date.quotes.iter().map(|q| q.title.as_str()).collect();
+    assert_eq!(titles.len(), 1, "{titles:?}");
+    assert!(titles[0].contains("Shandong"), "{titles:?}");
+    // Without a conversation, each source answers.
+    assert!(engine.ask("when was it published?").quotes.len() >= 2);
+}
