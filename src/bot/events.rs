@@ -201,8 +201,17 @@ pub fn work_for(
             let work = match action {
                 Action::Ask(question) => {
                     let root = thread.as_ref().map(|t| t.event_id.to_string());
-                    let replying_to = replied_to(&message)
+                    let mut replying_to = replied_to(&message)
                         .and_then(|id| bot.journal().sent(id.as_str()).cloned());
+                    // A new thread started on one of the bot's answers follows that answer.
+                    if replying_to.is_none()
+                        && let Some(root) = &root
+                        && !bot
+                            .conversations()
+                            .is_active(&place(Some(root.clone())), now)
+                    {
+                        replying_to = bot.journal().sent(root).cloned();
+                    }
                     let engine = bot.engine_for(room);
                     let reply = bot.conversations().answer(
                         &engine,

@@ -246,3 +246,43 @@ async fn thumbs_on_answers_reach_the_feedback_log_only_when_enabled() {
     h.bot.tasks.wait().await;
     assert!(!h._dir.path().join("feedback.jsonl").exists());
 }
+
+#[tokio::test]
+async fn a_thread_started_on_an_answer_follows_that_answer_unaddressed() {
+    let h = harness("", 0).await;
+    let bob = ["@bob:localhost"];
+    let sent = h
+        .deliver(
+            &bob,
+            vec![plain(
+                "$q",
+                "!ask What did Zhou Yunjie say about the industrial internet?",
+            )],
+        )
+        .await;
+    assert_eq!(replied_ids(&sent), ["$q"]);
+    let first = body(&sent[0]).to_string();
+    let in_thread = |id: &str, body: &str| {
+        text(
+            id,
+            ALICE,
+            json!({"msgtype": "m.text", "body": body,
+                   "m.relates_to": {"rel_type": "m.thread", "event_id": "$reply0", "is_falling_back": true,
+                                    "m.in_reply_to": {"event_id": "$reply0"}}}),
+        )
+    };
+    let sent = h
+        .deliver(&bob, vec![in_thread("$more", "what else did he say?")])
+        .await;
+    assert_eq!(sent.len(), 1, "{sent:#?}");
+    let reply = &sent[0].1;
+    assert_eq!(reply["m.relates_to"]["rel_type"], "m.thread");
+    assert_eq!(reply["m.relates_to"]["event_id"], "$reply0");
+    let more = body(&sent[0]);
+    assert!(more.contains("Zhou Yunjie") && more != first, "{more}");
+    // Unaddressed outside the thread: silence.
+    let sent = h
+        .deliver(&bob, vec![plain("$loose", "what else did he say?")])
+        .await;
+    assert!(sent.is_empty(), "{sent:#?}");
+}
