@@ -90,6 +90,8 @@ def thresholded(items, best):
 
 def top1(items, best):
     """In-scope questions whose best entry is right, whatever the threshold (the ranking alone)."""
+    if best is None:
+        return float("nan")
     rights = [judge(item, True, text) for item, (_, text) in zip(items, best) if item["kind"] == "in"]
     return 100.0 * sum(rights) / len(rights) if rights else float("nan")
 
@@ -138,6 +140,8 @@ def main():
         ids.update({e["id"]: n for n, e in enumerate(entries)})
 
         def ranked_best(replies):
+            if not any("ranking" in r for r in replies):
+                return None  # an older build: no ranking in its JSON
             best = []
             for r in replies:
                 first = next((ids[i] for i, _ in r.get("ranking", []) if i in ids), None)
@@ -185,7 +189,8 @@ def main():
     for name, system, acc, t, first in rows:
         cells = " | ".join(f"{acc.get(k, float('nan')):.1f}%" for k in ("in", "out", "near"))
         note = f" (threshold {t:.3g})" if t is not None else ""
-        print(f"| {name} | {system}{note} | {cells} | {first:.1f}% |")
+        first = "–" if first != first else f"{first:.1f}%"
+        print(f"| {name} | {system}{note} | {cells} | {first} |")
 
 
 if __name__ == "__main__":
