@@ -28,7 +28,7 @@ const BATCH: usize = 32;
 /// Below the floor, scoring stops after this many documents.
 pub const EXACT_BELOW_FLOOR: usize = 64;
 /// At most this many documents are scored for one question.
-pub const MAX_SCORED: usize = 4_096;
+pub const MAX_SCORED: usize = 1_024;
 /// Added to bounds against rounding.
 const EPSILON: f64 = 1e-9;
 
