@@ -165,28 +165,31 @@ async fn an_admin_verifies_the_bot_with_emojis_and_nobody_else_can() {
 
     // The admin verifies the bot's device (a to-device verification).
     verify(device.request_verification().await.unwrap(), &process, 1).await;
-    let device = bot_device(&admin).await;
-    assert!(
-        device.is_verified(),
-        "the admin's client does not trust the bot's device"
-    );
+    // The admin's client records its trust just after the verification is done: wait for it (the deadline
+    // fails the test if it never comes).
+    wait("the admin's client to trust the bot's device", async || {
+        bot_device(&admin).await.is_verified().then_some(())
+    })
+    .await;
 
     // And the bot's account from the direct chat (an in-room verification, as Element does from a profile):
     // its cross-signed device is then verified through the account.
     let request = identity.request_verification().await.unwrap();
     assert!(request.room_id().is_some(), "not an in-room verification");
     verify(request, &process, 2).await;
-    let identity = admin
-        .client
-        .encryption()
-        .get_user_identity(&bot)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(
-        identity.is_verified(),
-        "the admin's client does not trust the bot's account"
-    );
+    wait(
+        "the admin's client to trust the bot's account",
+        async || {
+            let identity = admin
+                .client
+                .encryption()
+                .get_user_identity(&bot)
+                .await
+                .ok()??;
+            identity.is_verified().then_some(())
+        },
+    )
+    .await;
     let device = bot_device(&admin).await;
     assert!(
         device.is_verified_with_cross_signing(),
