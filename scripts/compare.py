@@ -171,7 +171,6 @@ def main():
             top = max(per_entry, key=per_entry.get)
             best_emb.append((per_entry[top], entries[top]["quote"] + " " + entries[top]["source"]))
             # Fusion: verbatim's ranked entries re-scored with the cosine; verbatim's score for its own best.
-            ids = {e["key"]: n for n, e in enumerate(entries)}
             ranked = [(ids[i], s) for i, s in replies[k].get("ranking", []) if i in ids]
             if not ranked:
                 fused.append((0.0, ""))

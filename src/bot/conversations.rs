@@ -89,7 +89,7 @@ impl Sent {
             .iter()
             .map(|(key, _)| key.clone())
             .filter(|key| !entries.contains(key))
-            .take(3)
+            .take(crate::curation::feedback::NEXT_ENTRIES)
             .collect();
         Sent {
             outcome: Some(reply.outcome),

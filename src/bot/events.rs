@@ -92,12 +92,18 @@ pub async fn process(bot: &Arc<Bot>, response: SyncResponse) -> anyhow::Result<(
     })
     .await?;
     for job in jobs {
-        match job.work {
-            Work::Feedback(..) => feedback::record(bot, job),
-            _ => bot.replies.dispatch(bot, job),
-        }
+        carry_out(bot, job);
     }
     Ok(())
+}
+
+/// Hands `job` to what carries it out: the feedback log for a reaction that is feedback, else the room's
+/// reply queue.
+fn carry_out(bot: &Arc<Bot>, job: Job) {
+    match job.work {
+        Work::Feedback(..) => feedback::record(bot, job),
+        _ => bot.replies.dispatch(bot, job),
+    }
 }
 
 /// Leaves a room with more than `[limits] max_room_members` members (in the background, once).
@@ -206,11 +212,13 @@ pub fn work_for(
                     // A new thread started on one of the bot's answers follows that answer.
                     if replying_to.is_none()
                         && let Some(root) = &root
-                        && !bot
-                            .conversations()
-                            .is_active(&place(Some(root.clone())), now)
                     {
-                        replying_to = bot.journal().sent(root).cloned();
+                        let active = bot
+                            .conversations()
+                            .is_active(&place(Some(root.clone())), now);
+                        if !active {
+                            replying_to = bot.journal().sent(root).cloned();
+                        }
                     }
                     let engine = bot.engine_for(room);
                     let reply = bot.conversations().answer(
@@ -416,9 +424,6 @@ pub async fn resume(bot: Arc<Bot>, pending: Vec<Pending>) {
             continue;
         };
         tracing::info!(room = %room_id, event = %event_id, age_ms = now_ms().saturating_sub(p.ts), "resuming unfinished work");
-        match job.work {
-            Work::Feedback(..) => super::feedback::record(&bot, job),
-            _ => bot.replies.dispatch(&bot, job),
-        }
+        carry_out(&bot, job);
     }
 }

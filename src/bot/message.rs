@@ -82,11 +82,13 @@ pub fn classify(
             room: room_id.to_string(),
             thread: Some(t.event_id.to_string()),
         };
-        // A thread the bot answered in, or one started on one of its messages.
-        let journal = bot.journal();
-        journal.replied_in_thread(room_id, t.event_id.as_str())
-            || journal.is_reply(t.event_id.as_str())
-            || bot.conversations().is_active(&place, now_ms())
+        // A thread the bot answered in, or one started on one of its messages (one lock at a time).
+        let in_journal = {
+            let journal = bot.journal();
+            journal.replied_in_thread(room_id, t.event_id.as_str())
+                || journal.is_reply(t.event_id.as_str())
+        };
+        in_journal || bot.conversations().is_active(&place, now_ms())
     });
     let formatted = text.formatted.as_ref().map(|f| f.body.as_str());
     let input = Message {

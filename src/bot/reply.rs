@@ -214,7 +214,7 @@ async fn handle(bot: &Bot, job: Job) {
             (
                 send(bot, &job.room, Out::Message(Box::new(content)), txn).await,
                 outcome,
-                sent.map(|s| (s, reply.map_or(0.0, |r| r.score))),
+                sent,
             )
         }
     };
@@ -224,19 +224,17 @@ async fn handle(bot: &Bot, job: Job) {
                 Work::Edit(original, _) => Some(original.as_str()),
                 _ => None,
             };
-            let (sent, score) = match remember {
-                Some((mut sent, score)) => {
-                    if let Some(old) = edits.and_then(|e| bot.journal().sent(e).cloned()) {
-                        // An edited reply still answers the same question, in the same thread.
-                        sent.question = old.question;
-                        sent.thread = old.thread;
-                        sent.edit = Some(job.event_id.to_string());
-                    }
-                    let entry = sent.entries.first().cloned();
-                    (Some(sent), (entry, score))
-                }
-                None => (None, (None, 0.0)),
-            };
+            let mut sent = remember;
+            if let Some(sent) = &mut sent
+                && let Some(old) = edits.and_then(|e| bot.journal().sent(e).cloned())
+            {
+                // An edited reply still answers the same question, in the same thread.
+                sent.question = old.question;
+                sent.thread = old.thread;
+                sent.edit = Some(job.event_id.to_string());
+            }
+            let entry = sent.as_ref().and_then(|s| s.entries.first().cloned());
+            let score = sent.as_ref().map_or(0.0, |s| s.score);
             let id = job.event_id.to_string();
             let reply_id = event.to_string();
             let edits = edits.map(str::to_string);
@@ -251,8 +249,8 @@ async fn handle(bot: &Bot, job: Job) {
                 %room,
                 event = %job.event_id,
                 outcome = outcome.as_str(),
-                entry = score.0.as_deref().unwrap_or("-"),
-                score = (score.1 * 1000.0).round() / 1000.0,
+                entry = entry.as_deref().unwrap_or("-"),
+                score = (score * 1000.0).round() / 1000.0,
                 latency_ms = job.received.elapsed().as_millis() as u64,
                 "replied"
             );

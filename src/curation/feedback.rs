@@ -14,17 +14,15 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use super::{append_line, read_lines, rfc3339};
-use crate::answer::{Outcome, Reply};
+use super::{append_line, read_lines};
 
 /// The feedback log's file name inside the bot's state directory.
 pub const FEEDBACK_FILE_NAME: &str = "feedback.jsonl";
 
-/// How many entries ranked after the answered one a record keeps in `next`.
+/// How many entries ranked after the answered one a record keeps in `next` (the bot's `Sent::of` takes them).
 pub const NEXT_ENTRIES: usize = 3;
 
 /// One reaction to an answer, one line of the feedback log.
@@ -50,52 +48,6 @@ pub struct FeedbackRecord {
 }
 
 impl FeedbackRecord {
-    /// The record of `reaction` to `reply`, or `None` when the reply is not an answer with a quote (only
-    /// answers are reviewed). `next` is the reply's own ranking without the answered entry, at most
-    /// [`NEXT_ENTRIES`] of it; the time is now.
-    ///
-    /// ```
-    /// use verbatim::answer::Engine;
-    /// use verbatim::curation::FeedbackRecord;
-    /// use verbatim::matcher::MatcherConfig;
-    /// let (engine, _) = Engine::load(&[], MatcherConfig::default()).unwrap();
-    /// let reply = engine.ask("Who is Zhou Yunjie?");
-    /// let record = FeedbackRecord::for_reply(&reply, "👎", Some("!r:example.org"), None).unwrap();
-    /// assert_eq!(record.entry, reply.quoted().unwrap().key);
-    /// assert!(!record.next.contains(&record.entry));
-    /// assert_eq!(record.liked(), Some(false));
-    /// assert!(FeedbackRecord::for_reply(&engine.ask("How do I bake bread?"), "👍", None, None).is_none());
-    /// ```
-    pub fn for_reply(
-        reply: &Reply,
-        reaction: &str,
-        room: Option<&str>,
-        user: Option<&str>,
-    ) -> Option<Self> {
-        if reply.outcome != Outcome::Answer {
-            return None;
-        }
-        let entry = reply.quoted()?.key.clone();
-        let next = reply
-            .ranking
-            .iter()
-            .map(|(key, _)| key)
-            .filter(|key| **key != entry)
-            .take(NEXT_ENTRIES)
-            .cloned()
-            .collect();
-        Some(FeedbackRecord {
-            time: rfc3339(SystemTime::now()),
-            room: room.map(str::to_string),
-            question: reply.question.clone(),
-            entry,
-            score: (reply.score * 1000.0).round() / 1000.0,
-            reaction: reaction.to_string(),
-            next,
-            user: user.map(str::to_string),
-        })
-    }
-
     /// Whether the reaction liked the answer: `Some(true)` for 👍 (any skin tone) or "+1", `Some(false)` for
     /// 👎 (any skin tone) or "-1", `None` for any other reaction.
     ///
