@@ -18,7 +18,7 @@ impl Engine {
     /// assert!(text.contains("no word says what it is about"), "{text}");
     /// ```
     pub fn explanation(&self, question: &str) -> String {
-        let prepared = self.prepare(question);
+        let prepared = self.prepare_exact(question);
         let inspection = &prepared.inspection;
         let config = self.matcher.config();
         let mut out = String::new();

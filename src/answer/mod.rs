@@ -170,6 +170,16 @@ impl Engine {
         }
     }
 
+    /// [`Engine::prepare`] with the inspection exact whatever the decision ([`Matcher::inspect_exact`]): for
+    /// calibration, which tries both decisions on it, and for `--explain`.
+    pub fn prepare_exact(&self, question: &str) -> Prepared {
+        Prepared {
+            question: question.to_string(),
+            inspection: self.matcher.inspect_exact(question),
+            intent: self.intent_of(question),
+        }
+    }
+
     /// The everyday question `question` asks, read without the words that name something in the knowledge
     /// ("what is the *bridge* story about?" is "what is the story about?", about the report whose title says
     /// bridge).
@@ -184,9 +194,21 @@ impl Engine {
             .into_iter()
             .filter(|w| self.intents.uses(w) || is_stop_word(w) || !self.matcher.knows(w))
             .collect();
+        // Then without the words of how it is asked ("give me the headline, please").
+        let lexicon = &self.matcher.config().lexicon;
+        let unframed: Vec<&str> = kept
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !lexicon.is_frame(w))
+            .collect();
         self.intents
             .recognize(&kept.join(" "))
             .filter(|(kind, _)| !kind.is_small_talk())
+            .or_else(|| {
+                self.intents
+                    .recognize(&unframed.join(" "))
+                    .filter(|(kind, _)| !kind.is_small_talk())
+            })
             .or(whole)
     }
 
@@ -224,6 +246,17 @@ impl Engine {
         if let Some(docs) = named.as_ref().filter(|_| self.names_several(question)) {
             return self.answer_with(question, docs);
         }
+        // With several sources, a question about "the report" that found one source's headline or date line is
+        // answered for each source it may be about (a word of a title narrows it), not for whichever fit best.
+        if let (Found::Answer, Some(doc), Some((kind, _))) = (found.outcome, found.doc, intent)
+            && matches!(kind, Intent::About | Intent::Headline | Intent::Date)
+            && self.knowledge.sources.len() > 1
+            && self.overview.is_headline_or_date(doc)
+            && self.overview(&mut reply, kind, prepared, true)
+        {
+            reply.outcome = Outcome::Answer;
+            return reply;
+        }
         if let (Found::Answer, Some(doc), false) = (found.outcome, found.doc, overview_first) {
             reply.outcome = Outcome::Answer;
             reply.quotes.push(self.quoted(doc));
@@ -235,7 +268,7 @@ impl Engine {
             return self.answer_with(question, &docs);
         }
         if let Some((kind, _)) = intent
-            && self.overview(&mut reply, kind, prepared)
+            && self.overview(&mut reply, kind, prepared, false)
         {
             reply.outcome = Outcome::Answer;
             return reply;

@@ -92,9 +92,27 @@ impl Overview {
     }
 }
 
+impl Overview {
+    /// Whether entry `doc` quotes the headline or the date line of its source.
+    pub fn is_headline_or_date(&self, doc: usize) -> bool {
+        self.sources
+            .iter()
+            .any(|s| s.headline == Some(doc) || s.date == Some(doc))
+    }
+}
+
 impl Engine {
-    /// Fills `reply` with the answer to an overview question, for each source; false if there is none.
-    pub(super) fn overview(&self, reply: &mut Reply, kind: Intent, prepared: &Prepared) -> bool {
+    /// Fills `reply` with the answer to an overview question, for each source; false if there is none. With
+    /// `found_one` (the question found one source's headline or date line), the sources are those whose title
+    /// holds a knowledge word of the question, else all: words of how it is asked ("word for word") do not
+    /// make it a question about a passage.
+    pub(super) fn overview(
+        &self,
+        reply: &mut Reply,
+        kind: Intent,
+        prepared: &Prepared,
+        found_one: bool,
+    ) -> bool {
         let question = &prepared.question;
         // The sources the question is about: those whose title holds every knowledge word it has ("what is
         // the bridge story about?"), all of them when it has none; a question with other knowledge words is
@@ -108,15 +126,25 @@ impl Engine {
             .filter(|(w, role)| *role == Role::Known && asked.contains(w) && !self.intents.uses(w))
             .map(|(w, _)| stem(w))
             .collect();
-        let sources: Vec<usize> = (0..self.knowledge.sources.len())
-            .filter(|&s| {
-                let title: Vec<String> = words(&fold(&self.knowledge.sources[s].title), usize::MAX)
-                    .iter()
-                    .map(|w| stem(w))
-                    .collect();
-                known.iter().all(|k| title.contains(k))
-            })
-            .collect();
+        let title = |s: usize| -> Vec<String> {
+            words(&fold(&self.knowledge.sources[s].title), usize::MAX)
+                .iter()
+                .map(|w| stem(w))
+                .collect()
+        };
+        let all = 0..self.knowledge.sources.len();
+        let mut sources: Vec<usize> = if found_one {
+            all.clone()
+                .filter(|&s| known.iter().any(|k| title(s).contains(k)))
+                .collect()
+        } else {
+            all.clone()
+                .filter(|&s| known.iter().all(|k| title(s).contains(k)))
+                .collect()
+        };
+        if found_one && sources.is_empty() {
+            sources = all.collect();
+        }
         if sources.is_empty() && kind != Intent::Speakers {
             return false;
         }

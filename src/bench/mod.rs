@@ -224,6 +224,20 @@ pub fn measure(dir: &Path, baseline_per_kind: usize) -> anyhow::Result<SizeRepor
             q.text
         );
     }
+    for kind in [Kind::Exact, Kind::Paraphrase, Kind::Typo, Kind::OutOfScope] {
+        let mut of_kind: Vec<Duration> = slowest
+            .iter()
+            .filter(|(_, q)| q.kind == kind)
+            .map(|(t, _)| *t)
+            .collect();
+        of_kind.sort_unstable();
+        eprintln!(
+            "bench: {:<12} p50 {:>7.1} µs  p99 {:>7.1} µs",
+            kind.name(),
+            quantile_us(&of_kind, 0.5),
+            quantile_us(&of_kind, 0.99)
+        );
+    }
     times.sort_unstable();
     report.qps = questions.len() as f64 / elapsed;
     (report.p50_us, report.p99_us, report.max_us) = (

@@ -205,7 +205,7 @@ fn samples(parts: &[Part<'_>], folds: &[usize]) -> Vec<Sample> {
         .flat_map(|p| p.set.iter().map(move |item| (&*p.engine, item)))
         .zip(folds)
         .map(|((engine, item), &fold)| {
-            let prepared = engine.prepare(&item.q);
+            let prepared = engine.prepare_exact(&item.q);
             let features: Features = prepared.inspection.features;
             Sample {
                 kind: item.kind,

@@ -152,6 +152,27 @@ impl Accuracy {
             - 3.0 * short(Kind::Near, NEAR_FLOOR)
     }
 
+    /// The percentage right of all questions (as `score.py`'s `overall`).
+    ///
+    /// ```
+    /// use verbatim::calibrate::questions::{Accuracy, Kind};
+    /// let mut a = Accuracy::default();
+    /// a.add(Kind::In, true);
+    /// a.add(Kind::Out, false);
+    /// assert!((a.overall() - 50.0).abs() < 1e-9);
+    /// ```
+    pub fn overall(&self) -> f64 {
+        let (right, all) = self
+            .counts
+            .values()
+            .fold((0, 0), |(r, a), &(right, all)| (r + right, a + all));
+        if all == 0 {
+            100.0
+        } else {
+            100.0 * right as f64 / all as f64
+        }
+    }
+
     /// `in=P% out=P% near=P%`, as `score.py` prints it.
     pub fn line(&self) -> String {
         format!(

@@ -318,6 +318,10 @@ impl DocumentText for EntryText<'_> {
     fn speaker(&self) -> Option<u64> {
         self.entry.speaker.map(|s| s as u64)
     }
+
+    fn source(&self) -> Option<u64> {
+        Some(self.entry.source as u64)
+    }
 }
 
 /// Entries with the same quote answer with the same passage: the matcher does not count them as rivals.

@@ -56,6 +56,9 @@ pub const FEATURE_NAMES: [&str; 10] = [
     "intent_missed",
 ];
 
+/// Where `margin` is in [`FEATURE_NAMES`] and [`Features::values`].
+pub const MARGIN: usize = 3;
+
 impl Features {
     /// The features of the best candidate `ranked[0]` for `query` (`ranked` best first); `of` gives each
     /// document's passage and speaker ids ([`NO_SPEAKER`] for none).
@@ -96,6 +99,44 @@ impl Features {
             frame_only: f64::from(query.content == 0),
             intent_missed: f64::from(!best.intent_met),
         }
+    }
+
+    /// Judges the best candidate `best` as `alone` scores it for `query`, the question read against the words
+    /// of its own source only: the score and everything read of the question are those of that source loaded
+    /// alone, and both margins shrink by what the best candidate lost (the others keep their scores).
+    ///
+    /// ```
+    /// use verbatim::matcher::decide::Features;
+    /// use verbatim::matcher::question::Query;
+    /// use verbatim::matcher::score::{QueryTerm, Scored};
+    /// let scored = |score: f64| Scored { doc: 0, phrasing: 0, score, coverage: score, fit: score, intent_met: true };
+    /// let mut f = Features { score: 0.9, coverage: 0.9, fit: 0.9, margin: 0.3, rival_margin: 0.5, ..Features::default() };
+    /// let unknown = QueryTerm { alternatives: vec![], weight: 1.0 };
+    /// let query = Query { terms: vec![unknown, QueryTerm { alternatives: vec![(0, 1.0)], weight: 3.0 }], content: 2, ..Query::default() };
+    /// f.judge_alone(&scored(0.9), &scored(0.7), &query);
+    /// assert!((f.score - 0.7).abs() < 1e-9 && (f.margin - 0.1).abs() < 1e-9 && (f.rival_margin - 0.3).abs() < 1e-9);
+    /// assert!((f.unknown_share - 0.25).abs() < 1e-9);
+    /// ```
+    pub fn judge_alone(&mut self, best: &Scored, alone: &Scored, query: &Query) {
+        let lost = best.score - alone.score;
+        let total = query.total();
+        *self = Features {
+            score: alone.score,
+            coverage: alone.coverage,
+            fit: alone.fit,
+            margin: (self.margin - lost).clamp(0.0, 1.0),
+            rival_margin: (self.rival_margin - lost).clamp(0.0, 1.0),
+            unknown_share: if total > 0.0 {
+                query.unknown() / total
+            } else {
+                1.0
+            },
+            unknown_info: query.unknown_info,
+            unknown_fact: f64::from(query.unknown_fact),
+            content: (1.0 + query.content as f64).ln(),
+            frame_only: f64::from(query.content == 0),
+            intent_missed: f64::from(!alone.intent_met),
+        };
     }
 
     /// The values in the order of [`FEATURE_NAMES`].

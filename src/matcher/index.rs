@@ -48,6 +48,8 @@ pub struct DocTerms {
     pub passage: u32,
     /// Whose words it quotes ([`NO_SPEAKER`] for no one's).
     pub speaker: u32,
+    /// Which source it comes from (0 for documents that name none).
+    pub source: u32,
 }
 
 /// Interned vocabulary, postings and typo index.
@@ -76,6 +78,11 @@ pub struct Index {
     arena: Vec<TermId>,
     /// Phrasing boundaries into `arena` (each document's run ends with its last phrasing's end).
     phrasing_bounds: Vec<u32>,
+    /// Each source's documents, `first..end`, when every source's documents are consecutive (as knowledge
+    /// files give them); else empty, and [`Index::in_source`] reads the documents' sources.
+    source_ranges: Vec<(u32, u32)>,
+    /// Number of sources.
+    sources: usize,
 }
 
 /// The speaker of a document that quotes no one.
@@ -94,6 +101,8 @@ struct Builder {
     passages: HashMap<u64, u32>,
     /// Speaker keys seen so far -> speaker id.
     speakers: HashMap<u64, u32>,
+    /// Source keys seen so far -> source id.
+    sources: HashMap<u64, u32>,
 }
 
 impl Index {
@@ -129,10 +138,15 @@ impl Index {
             let speaker = doc.speaker().map_or(NO_SPEAKER, |key| {
                 *builder.speakers.entry(key).or_insert(next_speaker)
             });
+            let next_source = builder.sources.len() as u32;
+            let source = doc
+                .source()
+                .map_or(0, |key| *builder.sources.entry(key).or_insert(next_source));
             let mut terms = DocTerms {
                 person: doc.person(),
                 passage,
                 speaker,
+                source,
                 ..DocTerms::default()
             };
             // Context terms first, flagged, then the phrasings' terms; sorted and deduplicated below.
@@ -196,6 +210,8 @@ impl Index {
             index.docs.push(terms);
         }
         index.fill_postings();
+        index.sources = builder.sources.len().max(1);
+        index.source_ranges = source_ranges(&index.docs, index.sources);
         let n = index.docs.len() as f64;
         index.idf = index
             .doc_freq
@@ -237,6 +253,42 @@ impl Index {
         }
         self.posting_docs = docs;
         self.posting_starts = starts;
+    }
+
+    /// Number of sources the documents come from (1 when none names one).
+    pub fn sources(&self) -> usize {
+        self.sources
+    }
+
+    /// Whether a document of source `source` holds term `t`.
+    ///
+    /// ```
+    /// use verbatim::matcher::index::Index;
+    /// use verbatim::matcher::{Document, DocumentText};
+    /// struct Doc(Vec<String>, u64);
+    /// impl DocumentText for Doc {
+    ///     fn phrasings(&self) -> &[String] { &self.0 }
+    ///     fn context(&self) -> impl Iterator<Item = &str> { std::iter::empty() }
+    ///     fn person(&self) -> bool { false }
+    ///     fn source(&self) -> Option<u64> { Some(self.1) }
+    /// }
+    /// let index = Index::build([Doc(vec!["coal output".into()], 7), Doc(vec!["coal mines".into()], 9)], &Default::default());
+    /// let (coal, output) = (index.term("coal").unwrap(), index.term("output").unwrap());
+    /// assert_eq!(index.sources(), 2);
+    /// assert!(index.in_source(coal, 0) && index.in_source(coal, 1));
+    /// assert!(index.in_source(output, 0) && !index.in_source(output, 1));
+    /// ```
+    pub fn in_source(&self, t: TermId, source: u32) -> bool {
+        let postings = self.postings(t);
+        match self.source_ranges.get(source as usize) {
+            Some(&(first, end)) => {
+                let at = postings.partition_point(|&d| d < first);
+                postings.get(at).is_some_and(|&d| d < end)
+            }
+            None => postings
+                .iter()
+                .any(|&d| self.docs[d as usize].source == source),
+        }
     }
 
     /// The documents holding term `t`, in ascending order.
@@ -483,6 +535,20 @@ impl Kinds {
         self.after_numeral = numeral;
         self.after_relative = matches!(w, "last" | "next" | "this" | "past" | "early" | "late");
     }
+}
+
+/// Each source's documents as `first..end`, when every source's documents are consecutive; else none.
+fn source_ranges(docs: &[DocTerms], sources: usize) -> Vec<(u32, u32)> {
+    let mut ranges: Vec<Option<(u32, u32)>> = vec![None; sources];
+    for (d, doc) in docs.iter().enumerate() {
+        let d = d as u32;
+        match &mut ranges[doc.source as usize] {
+            Some((_, end)) if *end == d => *end = d + 1,
+            Some(_) => return Vec::new(),
+            slot @ None => *slot = Some((d, d + 1)),
+        }
+    }
+    ranges.into_iter().map(|r| r.unwrap_or((0, 0))).collect()
 }
 
 #[cfg(test)]

@@ -28,6 +28,8 @@ pub mod rank;
 pub mod score;
 pub mod wordmap;
 
+use std::cell::RefCell;
+
 use crate::text::truncate;
 pub use decide::{Calibration, Features};
 use index::Index;
@@ -68,6 +70,11 @@ pub trait DocumentText {
     }
     /// Whose words the document quotes (see [`Document::speaker`]).
     fn speaker(&self) -> Option<u64> {
+        None
+    }
+    /// Which source (report) the document comes from: a word only another source holds is, for this
+    /// document's decision, a word its knowledge does not have. `None`: one source for all.
+    fn source(&self) -> Option<u64> {
         None
     }
 }
@@ -113,6 +120,10 @@ impl<T: DocumentText> DocumentText for &T {
 
     fn speaker(&self) -> Option<u64> {
         (**self).speaker()
+    }
+
+    fn source(&self) -> Option<u64> {
+        (**self).source()
     }
 }
 
@@ -295,25 +306,114 @@ impl Matcher {
         self.decide(&self.inspect(question))
     }
 
-    /// Reads, ranks and weighs `question` without deciding: see [`Inspection`].
+    /// Reads, ranks and weighs `question` without deciding: see [`Inspection`]. Ranking stops as soon as the
+    /// decision is certain to answer with the best candidate, whatever the others score; the decision and the
+    /// best candidate are then those of [`Matcher::inspect_exact`], but the margins (and so the confidence) are
+    /// lower bounds and `ranked` past its first holds only the candidates scored by then.
+    ///
+    /// ```
+    /// use verbatim::matcher::{Document, Matcher, MatcherConfig};
+    /// let docs: Vec<Document> = ["coal mines", "steel mills", "coal prices"]
+    ///     .map(|p| Document { phrasings: vec![p.into()], ..Default::default() })
+    ///     .into();
+    /// let m = Matcher::new(&docs, MatcherConfig::default());
+    /// let (fast, exact) = (m.inspect("coal mines"), m.inspect_exact("coal mines"));
+    /// assert_eq!(m.decide(&fast), m.decide(&exact));
+    /// assert!(fast.features.margin <= exact.features.margin);
+    /// ```
     pub fn inspect(&self, question: &str) -> Inspection {
+        self.inspection(question, true)
+    }
+
+    /// [`Matcher::inspect`] with every feature exact and the best candidates all scored, whatever the decision:
+    /// for calibration (which fits the decision on the features) and for `--explain`.
+    pub fn inspect_exact(&self, question: &str) -> Inspection {
+        self.inspection(question, false)
+    }
+
+    fn inspection(&self, question: &str, settle: bool) -> Inspection {
         let want = Want {
             k: self.config.max_suggestions.max(1) + 2,
             floor: SUGGEST_FLOOR,
             decisive: f64::INFINITY,
         };
-        let (query, ranked) = self.ranked(question, want);
-        let features = Features::of(&query, &ranked, |d| {
-            (self.index.docs[d].passage, self.index.docs[d].speaker)
-        });
-        let confidence = if ranked.is_empty() {
+        let of = |d: usize| (self.index.docs[d].passage, self.index.docs[d].speaker);
+        let query = self.read(question, None);
+        let model = &self.config.calibration.model;
+        // A larger margin never lowers the confidence (else no early stop is safe).
+        let margin_helps = model.coefficients[decide::MARGIN] >= 0.0;
+        // With several sources, the best candidate is judged on its own source's words: the question read
+        // against that source alone (the last one read is kept, as the best rarely changes source).
+        let alone: RefCell<Option<(u32, Query)>> = RefCell::new(None);
+        // Whether a word of the question is known to the knowledge but not to `source`.
+        let foreign = |source: u32| {
+            query.terms.iter().any(|t| {
+                !t.alternatives.is_empty()
+                    && !t
+                        .alternatives
+                        .iter()
+                        .any(|&(a, _)| self.index.in_source(a, source))
+            })
+        };
+        let features = |ranked: &[Scored], outside: Option<f64>, scoped: bool| {
+            let mut features = Features::of(&query, ranked, of);
+            if let (Some(best), Some(outside)) = (ranked.first(), outside) {
+                let lead = (best.score - outside).clamp(0.0, 1.0);
+                features.margin = features.margin.min(lead);
+                features.rival_margin = features.rival_margin.min(lead);
+            }
+            if let Some(best) = ranked.first()
+                && scoped
+                && self.index.sources() > 1
+                && foreign(self.index.docs[best.doc].source)
+            {
+                let source = self.index.docs[best.doc].source;
+                let mut alone = alone.borrow_mut();
+                if alone.as_ref().is_none_or(|(s, _)| *s != source) {
+                    *alone = Some((source, self.read(question, Some(source))));
+                }
+                let (_, scoped) = alone.as_ref().expect("just read");
+                let frame = self.config.calibration.weights.frame;
+                let total = scoped.total();
+                let rescored = score::score_doc(
+                    &self.index,
+                    &scoped.terms,
+                    total,
+                    best.doc,
+                    scoped.intent,
+                    frame,
+                );
+                features.judge_alone(best, &rescored, scoped);
+            }
+            features
+        };
+        // Settled when the decision answers as the best candidate's own source reads the question; checked first
+        // as all sources read it (cheaper, and rarely different), so that the question is read again only for
+        // a likely answer.
+        let settled = |top: &[Scored], outside: f64| {
+            let answers =
+                |f: Features| decide::answers(&f, model.confidence(&f), self.config.answer_at());
+            top.first().is_some_and(|best| best.score > outside)
+                && answers(features(top, Some(outside), false))
+                && answers(features(top, Some(outside), true))
+        };
+        let ranking = rank::rank(
+            &self.index,
+            &query.terms,
+            query.intent,
+            want,
+            self.config.calibration.weights.frame,
+            (settle && margin_helps).then_some(&settled as rank::Settled<'_>),
+        );
+        let features = features(&ranking.top, ranking.settled_below, true);
+        let confidence = if ranking.top.is_empty() {
             0.0
         } else {
-            self.config.calibration.model.confidence(&features)
+            model.confidence(&features)
         };
         Inspection {
             query,
-            ranked,
+            ranked: ranking.top,
             features,
             confidence,
         }
@@ -322,15 +422,24 @@ impl Matcher {
     /// The best-scoring documents for `question` with their scores, best first: what [`Matcher::find`]
     /// decides from. For curators tuning phrasings (`verbatim ask --explain`).
     pub fn explain(&self, question: &str, limit: usize) -> Vec<Suggestion> {
-        self.ranked(question, Want::top(limit))
-            .1
-            .into_iter()
-            .map(|s| Suggestion {
-                doc: s.doc,
-                phrasing: s.phrasing,
-                score: s.score,
-            })
-            .collect()
+        let query = self.read(question, None);
+        let frame = self.config.calibration.weights.frame;
+        rank::rank(
+            &self.index,
+            &query.terms,
+            query.intent,
+            Want::top(limit),
+            frame,
+            None,
+        )
+        .top
+        .into_iter()
+        .map(|s| Suggestion {
+            doc: s.doc,
+            phrasing: s.phrasing,
+            score: s.score,
+        })
+        .collect()
     }
 
     /// Whether the knowledge holds `word` (folded; compared by its stem).
@@ -350,12 +459,11 @@ impl Matcher {
         self.index.docs[a].passage == self.index.docs[b].passage
     }
 
-    fn ranked(&self, question: &str, want: Want) -> (Query, Vec<Scored>) {
+    /// How `question` is read: its terms and their weights (against one source's words, with `scope`).
+    fn read(&self, question: &str, scope: Option<u32>) -> Query {
         let question = truncate(question, self.config.max_question_chars);
         let weights = &self.config.calibration.weights;
-        let query = question::read(&self.index, &self.config.lexicon, weights, question);
-        let ranked = rank::rank(&self.index, &query.terms, query.intent, want, weights.frame);
-        (query, ranked)
+        question::read_in(&self.index, &self.config.lexicon, weights, question, scope)
     }
 
     /// The decision for an inspected question: what [`Matcher::find`] returns.

@@ -244,6 +244,37 @@ fn leading_chat<'t>(index: &Index, lexicon: &Lexicon, sentence: &'t str) -> Vec<
 
 /// Reads `question` against `index`.
 pub fn read(index: &Index, lexicon: &Lexicon, weights: &TermWeights, question: &str) -> Query {
+    read_in(index, lexicon, weights, question, None)
+}
+
+/// Reads `question` as [`read`] does, but against one source's words only when `scope` names one: a word that
+/// only other sources hold is unknown, as it would be with that source loaded alone.
+///
+/// ```
+/// use verbatim::matcher::index::Index;
+/// use verbatim::matcher::question::{read_in, TermWeights};
+/// use verbatim::matcher::{DocumentText, Lexicon};
+/// struct Doc(Vec<String>, u64);
+/// impl DocumentText for Doc {
+///     fn phrasings(&self) -> &[String] { &self.0 }
+///     fn context(&self) -> impl Iterator<Item = &str> { std::iter::empty() }
+///     fn person(&self) -> bool { false }
+///     fn source(&self) -> Option<u64> { Some(self.1) }
+/// }
+/// let lexicon = Lexicon::english();
+/// let index = Index::build([Doc(vec!["mining output".into()], 1), Doc(vec!["mining group".into()], 2)], &lexicon);
+/// let weights = TermWeights::default();
+/// let q = "mining group output";
+/// assert_eq!(read_in(&index, &lexicon, &weights, q, None).unknown(), 0.0);
+/// assert!(read_in(&index, &lexicon, &weights, q, Some(1)).unknown() > 0.0);
+/// ```
+pub fn read_in(
+    index: &Index,
+    lexicon: &Lexicon,
+    weights: &TermWeights,
+    question: &str,
+    scope: Option<u32>,
+) -> Query {
     let mut query = Query::default();
     let (mut all_words, mut chat_words) = (0usize, 0usize);
     let mut intent_words: Vec<String> = Vec::new();
@@ -267,7 +298,7 @@ pub fn read(index: &Index, lexicon: &Lexicon, weights: &TermWeights, question: &
             if query.terms.len() == MAX_TERMS {
                 break;
             }
-            let role = add_word(index, lexicon, weights, &mut query, &word, chat);
+            let role = add_word(index, lexicon, weights, &mut query, &word, chat, scope);
             query.roles.push((word, role));
         }
     }
@@ -321,10 +352,15 @@ fn add_word(
     query: &mut Query,
     word: &str,
     chat: bool,
+    scope: Option<u32>,
 ) -> Role {
-    let exact = index.term(&stem(word));
+    let held = |t: TermId| scope.is_none_or(|s| index.in_source(t, s));
+    let exact = index.term(&stem(word)).filter(|&t| held(t));
     let share = if chat { weights.chat } else { 1.0 };
-    let kind = lexicon.type_term(word).and_then(|k| index.term(k));
+    let kind = lexicon
+        .type_term(word)
+        .and_then(|k| index.term(k))
+        .filter(|&t| held(t));
     if lexicon.is_frame(word) {
         let mut alternatives: Vec<(TermId, f64)> =
             exact.into_iter().chain(kind).map(|t| (t, 1.0)).collect();
@@ -339,7 +375,7 @@ fn add_word(
         );
         return Role::Frame;
     }
-    let mut alternatives = alternatives(index, lexicon, word, exact);
+    let mut alternatives = alternatives(index, lexicon, word, exact, &held);
     if let Some(k) = kind
         && !alternatives.iter().any(|&(t, _)| t == k)
     {
@@ -388,10 +424,11 @@ fn alternatives(
     lexicon: &Lexicon,
     word: &str,
     exact: Option<TermId>,
+    held: &dyn Fn(TermId) -> bool,
 ) -> Vec<(TermId, f64)> {
     let mut found: Vec<(TermId, f64)> = exact.map(|t| (t, 1.0)).into_iter().collect();
     for synonym in lexicon.synonyms(word) {
-        if let Some(t) = index.term(&stem(synonym))
+        if let Some(t) = index.term(&stem(synonym)).filter(|&t| held(t))
             && !found.iter().any(|&(x, _)| x == t)
         {
             found.push((t, score::SYNONYM_SIMILARITY));
@@ -400,12 +437,12 @@ fn alternatives(
     if !found.is_empty() {
         return found;
     }
-    if let Some((left, right)) = split_in_two(index, word) {
+    if let Some((left, right)) = split_in_two(index, word).filter(|&(l, r)| held(l) && held(r)) {
         return vec![(left, 1.0), (right, 1.0)];
     }
     // Another form of a knowledge word ("delivery", "greener"); a fact word stays what it asks for.
     if !is_fact_word(word)
-        && let Some(related) = index.related(word)
+        && let Some(related) = index.related(word).filter(|&(t, _)| held(t))
     {
         return vec![related];
     }
@@ -413,7 +450,11 @@ fn alternatives(
     if zipf(word) >= COMMON_ZIPF {
         return Vec::new();
     }
-    let candidates = index.typo_candidates(word);
+    let candidates: Vec<(TermId, usize)> = index
+        .typo_candidates(word)
+        .into_iter()
+        .filter(|&(t, _)| held(t))
+        .collect();
     let closest = candidates.first().map_or(0, |c| c.1);
     let chars = word.chars().count() as f64;
     candidates

@@ -14,6 +14,12 @@
 //! or above a floor. Below the floor (a question that nothing answers), after [`EXACT_BELOW_FLOOR`] documents
 //! have been scored, the best score is the best among those, the most covering ones; and at most
 //! [`MAX_SCORED`] documents are scored per question. Neither limit is reached with fewer documents than that.
+//!
+//! A caller that needs the exact top `k` only in some cases passes a [`Settled`] test as well: before each
+//! document is scored, it is told the best documents so far and the highest score any document not among them
+//! could still reach, and when it says the result is settled (the matcher's: "the best is final and the decision
+//! would answer with it, whatever the others score") ranking stops there, and [`Ranking::settled_below`] keeps
+//! that bound.
 
 use std::cell::RefCell;
 
@@ -52,6 +58,20 @@ impl Want {
             decisive: f64::INFINITY,
         }
     }
+}
+
+/// Whether the best documents so far (best first) settle the result, given that no document outside them scores
+/// as high as the second argument.
+pub type Settled<'a> = &'a dyn Fn(&[Scored], f64) -> bool;
+
+/// The best documents for a question, and how far they are exact.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ranking {
+    /// The best documents, best first (ties by document order).
+    pub top: Vec<Scored>,
+    /// When a [`Settled`] test stopped the ranking: no document outside `top` scores as high as this, and
+    /// `top` past its first is only what had been scored by then.
+    pub settled_below: Option<f64>,
 }
 
 /// Per-thread scratch, as large as the largest index searched on the thread.
@@ -146,18 +166,19 @@ fn insert(top: &mut Vec<Scored>, s: Scored, k: usize) {
     }
 }
 
-/// The best documents for the question `query`, best first (ties by document order), as `want` asks; `frame`
-/// is the weight of frame words in phrasings (see [`score_doc`]).
+/// The best documents for the question `query`, best first (ties by document order), as `want` asks, or fewer
+/// once `settled` says so; `frame` is the weight of frame words in phrasings (see [`score_doc`]).
 pub fn rank(
     index: &Index,
     query: &[QueryTerm],
     intent: Intent,
     want: Want,
     frame: f64,
-) -> Vec<Scored> {
+    settled: Option<Settled<'_>>,
+) -> Ranking {
     let total: f64 = query.iter().map(|q| q.weight).sum();
     if total <= 0.0 || want.k == 0 || query.iter().all(|q| q.alternatives.is_empty()) {
-        return Vec::new();
+        return Ranking::default();
     }
     let cost = |q: &QueryTerm| {
         q.alternatives
@@ -179,6 +200,7 @@ pub fn rank(
         scratch.begin(index.docs.len());
         let (mut top, mut scored, mut next, mut read) = (Vec::new(), 0, 0, 0);
         let mut candidates: Vec<(f64, u32)> = Vec::new();
+        let mut settled_below = None;
         loop {
             read += scratch.absorb(index, order[next].0);
             next += 1;
@@ -190,13 +212,21 @@ pub fn rank(
             let bound = |acc: f64| upper_bound((acc + unread) / total) + EPSILON;
             let floor = threshold(&top, want, scored);
             candidates.clear();
+            // The most any unscored document that is not a candidate holds (none touched: 0).
+            let mut pruned: f64 = 0.0;
             candidates.extend(
                 scratch
                     .touched
                     .iter()
                     .filter(|&&d| scratch.scored_at[d as usize] != scratch.question)
                     .map(|&d| (scratch.acc[d as usize], d))
-                    .filter(|&(acc, _)| bound(acc) >= floor),
+                    .filter(|&(acc, _)| {
+                        let keep = bound(acc) >= floor;
+                        if !keep {
+                            pruned = pruned.max(acc);
+                        }
+                        keep
+                    }),
             );
             let by_coverage =
                 |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
@@ -215,6 +245,18 @@ pub fn rank(
                         capped = true;
                         break 'batches;
                     }
+                    if let Some(settled) = settled {
+                        // Candidates come most covering first: none left scores above this, nor does a
+                        // document dropped from a full `top`.
+                        let mut outside = bound(acc.max(pruned));
+                        if top.len() == want.k {
+                            outside = outside.max(top[want.k - 1].score);
+                        }
+                        if settled(&top, outside) {
+                            settled_below = Some(outside);
+                            break 'batches;
+                        }
+                    }
                     scratch.scored_at[d as usize] = scratch.question;
                     scored += 1;
                     insert(
@@ -226,10 +268,14 @@ pub fn rank(
                 candidates.drain(..m);
             }
             let unseen = upper_bound(unread / total) + EPSILON;
-            if capped || next == order.len() || unseen < threshold(&top, want, scored) {
+            if capped
+                || settled_below.is_some()
+                || next == order.len()
+                || unseen < threshold(&top, want, scored)
+            {
                 break;
             }
         }
-        top
+        Ranking { top, settled_below }
     })
 }

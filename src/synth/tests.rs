@@ -194,3 +194,55 @@ fn pruned_ranking_agrees_with_scoring_every_candidate() {
         }
     }
 }
+
+#[test]
+fn ranking_stopped_once_the_answer_is_settled_decides_as_scoring_every_candidate() {
+    use crate::matcher::{Matcher, Outcome};
+    let s = generate(&SynthConfig {
+        entries: 2_000,
+        seed: 12,
+        questions_per_kind: 60,
+    });
+    // Entries share passages and speakers (several per speaker), so margins and rivals both matter.
+    let docs: Vec<crate::matcher::Document> = s
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| crate::matcher::Document {
+            phrasings: e.phrasings.clone(),
+            context: vec![e.quote.clone()],
+            person: e.speaker.is_some(),
+            passage: Some((i / 2) as u64),
+            speaker: Some((i % 7) as u64),
+        })
+        .collect();
+    let config = MatcherConfig {
+        calibration: crate::knowledge::builtin::calibration(),
+        ..MatcherConfig::default()
+    };
+    let matcher = Matcher::new(&docs, config);
+    let (mut answered, mut stopped) = (0, 0);
+    for q in &s.questions {
+        let (fast, exact) = (matcher.inspect(&q.text), matcher.inspect_exact(&q.text));
+        let (a, b) = (matcher.decide(&fast), matcher.decide(&exact));
+        assert_eq!((a.outcome, a.doc), (b.outcome, b.doc), "{:?}", q.text);
+        assert_eq!(a.suggestions, b.suggestions, "{:?}", q.text);
+        assert_eq!(fast.ranked.first(), exact.ranked.first(), "{:?}", q.text);
+        assert!(
+            fast.features.margin <= exact.features.margin + 1e-9
+                && fast.confidence <= exact.confidence + 1e-9,
+            "{:?}: {:?} vs {:?}",
+            q.text,
+            fast.features,
+            exact.features
+        );
+        if fast.ranked != exact.ranked {
+            // Stopped early: only ever for an answer.
+            assert_eq!(a.outcome, Outcome::Answer, "{:?}", q.text);
+            stopped += 1;
+        }
+        answered += usize::from(a.outcome == Outcome::Answer);
+    }
+    assert!(answered > s.questions.len() / 2, "{answered}");
+    assert!(stopped > 0, "no ranking stopped early");
+}

@@ -106,3 +106,77 @@ fn in_a_conversation_questions_about_the_report_mean_its_current_source() {
     // Without a conversation, each source answers.
     assert!(engine.ask("when was it published?").quotes.len() >= 2);
 }
+
+#[test]
+fn a_word_only_another_source_holds_counts_as_unknown_for_this_one() {
+    let dir = tempfile::tempdir().unwrap();
+    both(dir.path());
+    let (alone, _) = Engine::load(&[], MatcherConfig::default()).unwrap();
+    let (composed, _) =
+        Engine::load(&[dir.path().to_path_buf()], MatcherConfig::default()).unwrap();
+    // Questions about the shipped report with words only the bridge report has (its "concrete", "mayor",
+    // "pedestrian", "university"): beside the draft they are judged as the shipped report alone judges them.
+    for question in [
+        "What did Hou Yugang say about concrete?",
+        "Is Zhou Yunjie the mayor?",
+        "how many pedestrian visitors does Haier expect",
+        "Which university did Wang Gang attend?",
+    ] {
+        let (a, b) = (alone.ask(question), composed.ask(question));
+        assert_ne!(a.outcome, Outcome::Answer, "{question}: {a:?}");
+        assert_ne!(b.outcome, Outcome::Answer, "{question}: {b:?}");
+    }
+    // The words are no less known to their own report.
+    let reply = composed.ask("What did the mayor say about concrete?");
+    assert_eq!(reply.outcome, Outcome::Answer, "{reply:?}");
+    assert!(reply.quotes[0].title.contains("bridge"), "{reply:?}");
+}
+
+#[test]
+fn the_headline_asked_without_naming_a_report_is_each_sources_headline() {
+    let dir = tempfile::tempdir().unwrap();
+    both(dir.path());
+    let (engine, _) = Engine::load(&[dir.path().to_path_buf()], MatcherConfig::default()).unwrap();
+    for question in [
+        "Give me the headline word for word please",
+        "headline?",
+        "what's the date on the article",
+    ] {
+        let reply = engine.ask(question);
+        assert_eq!(reply.outcome, Outcome::Answer, "{question}: {reply:?}");
+        let mut titles: Vec<&str> = reply.quotes.iter().map(|q| q.title.as_str()).collect();
+        titles.dedup();
+        assert_eq!(titles.len(), 2, "{question}: {titles:?}");
+    }
+    let named = engine.ask("Give me the headline of the Riverton story word for word");
+    assert_eq!(named.outcome, Outcome::Answer, "{named:?}");
+    assert!(
+        named.quotes.iter().all(|q| q.title.contains("Riverton")),
+        "{named:?}"
+    );
+}
+
+#[test]
+fn a_draft_beside_the_shipped_knowledge_moves_its_scores_by_at_most_three_points() {
+    use verbatim::calibrate::{evaluate, questions};
+    let dir = tempfile::tempdir().unwrap();
+    both(dir.path());
+    let (alone, _) = Engine::load(&[], MatcherConfig::default()).unwrap();
+    let (composed, _) =
+        Engine::load(&[dir.path().to_path_buf()], MatcherConfig::default()).unwrap();
+    for path in [
+        "tests/data/dev-questions.jsonl",
+        "tests/data/questions-a.jsonl",
+    ] {
+        let text = std::fs::read_to_string(path).unwrap();
+        let set = questions::read(path.as_ref(), &text).unwrap();
+        let (a, b) = (evaluate(&alone, &set), evaluate(&composed, &set));
+        println!("{path}: alone {}; beside the draft {}", a.line(), b.line());
+        assert!(
+            b.overall() >= a.overall() - 3.0,
+            "{path}: {} beside the draft, {} alone",
+            b.line(),
+            a.line()
+        );
+    }
+}
