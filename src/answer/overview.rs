@@ -126,22 +126,27 @@ impl Engine {
             .filter(|(w, role)| *role == Role::Known && asked.contains(w) && !self.intents.uses(w))
             .map(|(w, _)| stem(w))
             .collect();
-        let title = |s: usize| -> Vec<String> {
-            words(&fold(&self.knowledge.sources[s].title), usize::MAX)
-                .iter()
-                .map(|w| stem(w))
-                .collect()
+        let titles: Vec<Vec<String>> = self
+            .knowledge
+            .sources
+            .iter()
+            .map(|source| {
+                words(&fold(&source.title), usize::MAX)
+                    .iter()
+                    .map(|w| stem(w))
+                    .collect()
+            })
+            .collect();
+        let named = |s: usize| {
+            let in_title = |k: &String| titles[s].contains(k);
+            if found_one {
+                known.iter().any(in_title)
+            } else {
+                known.iter().all(in_title)
+            }
         };
         let all = 0..self.knowledge.sources.len();
-        let mut sources: Vec<usize> = if found_one {
-            all.clone()
-                .filter(|&s| known.iter().any(|k| title(s).contains(k)))
-                .collect()
-        } else {
-            all.clone()
-                .filter(|&s| known.iter().all(|k| title(s).contains(k)))
-                .collect()
-        };
+        let mut sources: Vec<usize> = all.clone().filter(|&s| named(s)).collect();
         if found_one && sources.is_empty() {
             sources = all.collect();
         }

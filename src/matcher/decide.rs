@@ -66,11 +66,7 @@ impl Features {
         let Some(best) = ranked.first() else {
             return Features {
                 unknown_share: 1.0,
-                unknown_info: query.unknown_info,
-                unknown_fact: f64::from(query.unknown_fact),
-                content: (1.0 + query.content as f64).ln(),
-                frame_only: f64::from(query.content == 0),
-                ..Features::default()
+                ..Features::asked(query)
             };
         };
         let (passage, speaker) = of(best.doc);
@@ -81,23 +77,10 @@ impl Features {
         };
         let runner_up = ranked.iter().skip(1).find(other).map_or(0.0, |s| s.score);
         let rival_up = ranked.iter().skip(1).find(rival).map_or(0.0, |s| s.score);
-        let total = query.total();
         Features {
-            score: best.score,
-            coverage: best.coverage,
-            fit: best.fit,
             margin: (best.score - runner_up).clamp(0.0, 1.0),
             rival_margin: (best.score - rival_up).clamp(0.0, 1.0),
-            unknown_share: if total > 0.0 {
-                query.unknown() / total
-            } else {
-                1.0
-            },
-            unknown_info: query.unknown_info,
-            unknown_fact: f64::from(query.unknown_fact),
-            content: (1.0 + query.content as f64).ln(),
-            frame_only: f64::from(query.content == 0),
-            intent_missed: f64::from(!best.intent_met),
+            ..Features::asked(query).scored(best)
         }
     }
 
@@ -119,13 +102,17 @@ impl Features {
     /// ```
     pub fn judge_alone(&mut self, best: &Scored, alone: &Scored, query: &Query) {
         let lost = best.score - alone.score;
-        let total = query.total();
         *self = Features {
-            score: alone.score,
-            coverage: alone.coverage,
-            fit: alone.fit,
             margin: (self.margin - lost).clamp(0.0, 1.0),
             rival_margin: (self.rival_margin - lost).clamp(0.0, 1.0),
+            ..Features::asked(query).scored(alone)
+        };
+    }
+
+    /// What is read of the question alone (no candidate yet).
+    fn asked(query: &Query) -> Features {
+        let total = query.total();
+        Features {
             unknown_share: if total > 0.0 {
                 query.unknown() / total
             } else {
@@ -135,8 +122,19 @@ impl Features {
             unknown_fact: f64::from(query.unknown_fact),
             content: (1.0 + query.content as f64).ln(),
             frame_only: f64::from(query.content == 0),
-            intent_missed: f64::from(!alone.intent_met),
-        };
+            ..Features::default()
+        }
+    }
+
+    /// These features with what is read of the candidate `best` (its score, coverage, fit and intent).
+    fn scored(self, best: &Scored) -> Features {
+        Features {
+            score: best.score,
+            coverage: best.coverage,
+            fit: best.fit,
+            intent_missed: f64::from(!best.intent_met),
+            ..self
+        }
     }
 
     /// The values in the order of [`FEATURE_NAMES`].

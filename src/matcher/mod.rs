@@ -355,47 +355,56 @@ impl Matcher {
                         .any(|&(a, _)| self.index.in_source(a, source))
             })
         };
-        let features = |ranked: &[Scored], outside: Option<f64>, scoped: bool| {
+        let features = |ranked: &[Scored], outside: Option<f64>| {
             let mut features = Features::of(&query, ranked, of);
             if let (Some(best), Some(outside)) = (ranked.first(), outside) {
                 let lead = (best.score - outside).clamp(0.0, 1.0);
                 features.margin = features.margin.min(lead);
                 features.rival_margin = features.rival_margin.min(lead);
             }
-            if let Some(best) = ranked.first()
-                && scoped
-                && self.index.sources() > 1
-                && foreign(self.index.docs[best.doc].source)
-            {
-                let source = self.index.docs[best.doc].source;
-                let mut alone = alone.borrow_mut();
-                if alone.as_ref().is_none_or(|(s, _)| *s != source) {
-                    *alone = Some((source, self.read(question, Some(source))));
-                }
-                let (_, scoped) = alone.as_ref().expect("just read");
-                let frame = self.config.calibration.weights.frame;
-                let total = scoped.total();
-                let rescored = score::score_doc(
-                    &self.index,
-                    &scoped.terms,
-                    total,
-                    best.doc,
-                    scoped.intent,
-                    frame,
-                );
-                features.judge_alone(best, &rescored, scoped);
-            }
             features
+        };
+        // The best candidate judged on its own source's words, when a word of the question only other sources
+        // hold.
+        let judge_alone = |features: &mut Features, ranked: &[Scored]| {
+            let Some(best) = ranked.first() else {
+                return;
+            };
+            let source = self.index.docs[best.doc].source;
+            if self.index.sources() < 2 || !foreign(source) {
+                return;
+            }
+            let mut alone = alone.borrow_mut();
+            if alone.as_ref().is_none_or(|(s, _)| *s != source) {
+                *alone = Some((source, self.read(question, Some(source))));
+            }
+            let (_, scoped) = alone.as_ref().expect("just read");
+            let frame = self.config.calibration.weights.frame;
+            let rescored = score::score_doc(
+                &self.index,
+                &scoped.terms,
+                scoped.total(),
+                best.doc,
+                scoped.intent,
+                frame,
+            );
+            features.judge_alone(best, &rescored, scoped);
         };
         // Settled when the decision answers as the best candidate's own source reads the question; checked first
         // as all sources read it (cheaper, and rarely different), so that the question is read again only for
         // a likely answer.
         let settled = |top: &[Scored], outside: f64| {
             let answers =
-                |f: Features| decide::answers(&f, model.confidence(&f), self.config.answer_at());
-            top.first().is_some_and(|best| best.score > outside)
-                && answers(features(top, Some(outside), false))
-                && answers(features(top, Some(outside), true))
+                |f: &Features| decide::answers(f, model.confidence(f), self.config.answer_at());
+            if top.first().is_none_or(|best| best.score <= outside) {
+                return false;
+            }
+            let mut f = features(top, Some(outside));
+            if !answers(&f) {
+                return false;
+            }
+            judge_alone(&mut f, top);
+            answers(&f)
         };
         let ranking = rank::rank(
             &self.index,
@@ -405,7 +414,8 @@ impl Matcher {
             self.config.calibration.weights.frame,
             (settle && margin_helps).then_some(&settled as rank::Settled<'_>),
         );
-        let features = features(&ranking.top, ranking.settled_below, true);
+        let mut features = features(&ranking.top, ranking.settled_below);
+        judge_alone(&mut features, &ranking.top);
         let confidence = if ranking.top.is_empty() {
             0.0
         } else {

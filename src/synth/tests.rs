@@ -128,6 +128,27 @@ fn typo_questions_differ_from_their_phrasing() {
     }
 }
 
+/// The matcher's documents for generated entries; `keys` gives entry `i`'s passage and speaker keys.
+fn documents(
+    s: &Synthetic,
+    keys: impl Fn(usize) -> (Option<u64>, Option<u64>),
+) -> Vec<crate::matcher::Document> {
+    s.entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let (passage, speaker) = keys(i);
+            crate::matcher::Document {
+                phrasings: e.phrasings.clone(),
+                context: vec![e.quote.clone()],
+                person: e.speaker.is_some(),
+                passage,
+                speaker,
+            }
+        })
+        .collect()
+}
+
 #[test]
 fn pruned_ranking_agrees_with_scoring_every_candidate() {
     use crate::matcher::{Matcher, Outcome};
@@ -136,17 +157,7 @@ fn pruned_ranking_agrees_with_scoring_every_candidate() {
         seed: 11,
         questions_per_kind: 60,
     });
-    let docs: Vec<crate::matcher::Document> = s
-        .entries
-        .iter()
-        .map(|e| crate::matcher::Document {
-            phrasings: e.phrasings.clone(),
-            context: vec![e.quote.clone()],
-            person: e.speaker.is_some(),
-            passage: None,
-            speaker: None,
-        })
-        .collect();
+    let docs = documents(&s, |_| (None, None));
     let config = MatcherConfig::default();
     let matcher = Matcher::new(&docs, config.clone());
     for q in &s.questions {
@@ -204,18 +215,7 @@ fn ranking_stopped_once_the_answer_is_settled_decides_as_scoring_every_candidate
         questions_per_kind: 60,
     });
     // Entries share passages and speakers (several per speaker), so margins and rivals both matter.
-    let docs: Vec<crate::matcher::Document> = s
-        .entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| crate::matcher::Document {
-            phrasings: e.phrasings.clone(),
-            context: vec![e.quote.clone()],
-            person: e.speaker.is_some(),
-            passage: Some((i / 2) as u64),
-            speaker: Some((i % 7) as u64),
-        })
-        .collect();
+    let docs = documents(&s, |i| (Some((i / 2) as u64), Some((i % 7) as u64)));
     let config = MatcherConfig {
         calibration: crate::knowledge::builtin::calibration(),
         ..MatcherConfig::default()

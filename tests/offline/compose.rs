@@ -31,6 +31,19 @@ fn both(dir: &Path) {
     std::fs::write(dir.join("riverton-bridge.toml"), writer::to_toml(&drafted)).unwrap();
 }
 
+/// The engine of the shipped knowledge and the Riverton draft together (laid out in `dir` by [`both`]).
+fn composed(dir: &Path) -> Engine {
+    both(dir);
+    Engine::load(&[dir.to_path_buf()], MatcherConfig::default())
+        .unwrap()
+        .0
+}
+
+/// The engine of the shipped knowledge alone.
+fn shipped() -> Engine {
+    Engine::load(&[], MatcherConfig::default()).unwrap().0
+}
+
 #[test]
 fn a_draft_loads_beside_the_shipped_knowledge() {
     let dir = tempfile::tempdir().unwrap();
@@ -69,8 +82,7 @@ fn a_draft_loads_beside_the_shipped_knowledge() {
 #[test]
 fn questions_about_the_report_are_answered_for_each_source_or_the_one_named() {
     let dir = tempfile::tempdir().unwrap();
-    both(dir.path());
-    let (engine, _) = Engine::load(&[dir.path().to_path_buf()], MatcherConfig::default()).unwrap();
+    let engine = composed(dir.path());
     let titles = |question: &str| -> Vec<String> {
         let reply = engine.ask(question);
         assert_eq!(reply.outcome, Outcome::Answer, "{question}: {reply:?}");
@@ -93,8 +105,7 @@ fn questions_about_the_report_are_answered_for_each_source_or_the_one_named() {
 fn in_a_conversation_questions_about_the_report_mean_its_current_source() {
     use verbatim::answer::conversation::Conversation;
     let dir = tempfile::tempdir().unwrap();
-    both(dir.path());
-    let (engine, _) = Engine::load(&[dir.path().to_path_buf()], MatcherConfig::default()).unwrap();
+    let engine = composed(dir.path());
     let mut talk = Conversation::default();
     let first = engine.ask_in(&mut talk, "Who is Zhou Yunjie?");
     assert_eq!(first.outcome, Outcome::Answer);
@@ -110,10 +121,7 @@ fn in_a_conversation_questions_about_the_report_mean_its_current_source() {
 #[test]
 fn a_word_only_another_source_holds_counts_as_unknown_for_this_one() {
     let dir = tempfile::tempdir().unwrap();
-    both(dir.path());
-    let (alone, _) = Engine::load(&[], MatcherConfig::default()).unwrap();
-    let (composed, _) =
-        Engine::load(&[dir.path().to_path_buf()], MatcherConfig::default()).unwrap();
+    let (alone, composed) = (shipped(), composed(dir.path()));
     // Questions about the shipped report with words only the bridge report has (its "concrete", "mayor",
     // "pedestrian", "university"): beside the draft they are judged as the shipped report alone judges them.
     for question in [
@@ -135,8 +143,7 @@ fn a_word_only_another_source_holds_counts_as_unknown_for_this_one() {
 #[test]
 fn the_headline_asked_without_naming_a_report_is_each_sources_headline() {
     let dir = tempfile::tempdir().unwrap();
-    both(dir.path());
-    let (engine, _) = Engine::load(&[dir.path().to_path_buf()], MatcherConfig::default()).unwrap();
+    let engine = composed(dir.path());
     for question in [
         "Give me the headline word for word please",
         "headline?",
@@ -160,10 +167,7 @@ fn the_headline_asked_without_naming_a_report_is_each_sources_headline() {
 fn a_draft_beside_the_shipped_knowledge_moves_its_scores_by_at_most_three_points() {
     use verbatim::calibrate::{evaluate, questions};
     let dir = tempfile::tempdir().unwrap();
-    both(dir.path());
-    let (alone, _) = Engine::load(&[], MatcherConfig::default()).unwrap();
-    let (composed, _) =
-        Engine::load(&[dir.path().to_path_buf()], MatcherConfig::default()).unwrap();
+    let (alone, composed) = (shipped(), composed(dir.path()));
     for path in [
         "tests/data/dev-questions.jsonl",
         "tests/data/questions-a.jsonl",
