@@ -3,11 +3,13 @@
 use std::fmt::Write as _;
 
 use super::Engine;
+use crate::matcher::decide::FEATURE_NAMES;
 use crate::matcher::question::Role;
 
 impl Engine {
     /// A few lines saying how `question` was read (each word's role), which everyday question it is, the
-    /// decision's confidence against the thresholds, and the five best entries with their scores.
+    /// decision's confidence against the thresholds with the features it read, and the five best entries with
+    /// their scores.
     ///
     /// ```
     /// use verbatim::answer::Engine;
@@ -51,6 +53,12 @@ impl Engine {
             config.answer_at(),
             config.suggest_at()
         );
+        let features: Vec<String> = FEATURE_NAMES
+            .iter()
+            .zip(inspection.features.values())
+            .map(|(name, value)| format!("{name} {value:.2}"))
+            .collect();
+        let _ = writeln!(out, "  features: {}", features.join(" · "));
         for (entry, phrasing, score) in self.explain(question, 5) {
             let _ = writeln!(out, "  {score:.3}  {entry}  (\"{phrasing}\")");
         }

@@ -17,6 +17,7 @@ mod explain;
 pub mod intents;
 mod messages;
 pub mod overview;
+pub mod pictures;
 pub mod reply;
 mod several;
 
@@ -232,6 +233,12 @@ impl Engine {
         {
             reply.outcome = Outcome::SmallTalk;
             reply.small_talk = Some(intents::small_talk(kind, &self.help_command));
+            return reply;
+        }
+        // A photo named by its place in the report ("the second picture"): the caption at that place.
+        if let Some(docs) = self.photos_at(prepared) {
+            reply.outcome = Outcome::Answer;
+            reply.quotes = docs.iter().map(|&d| self.quoted(d)).collect();
             return reply;
         }
         // An overview question made only of frame words ("which individuals are quoted?") is not a question

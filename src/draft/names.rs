@@ -62,10 +62,14 @@ pub(super) fn capacity_after(rest: &str) -> (Option<String>, usize) {
     )
 }
 
-/// Whether a phrase reads as a capacity: "a deputy to ...", "the mayor of ...", "chairman of ...".
+/// Whether a phrase reads as a capacity: "a deputy to ...", "the mayor of ...", "chairman of ...", or an age
+/// ("54, who grows mangoes").
 pub(super) fn looks_like_capacity(text: &str) -> bool {
     let first = text.split_whitespace().next().unwrap_or("");
-    first.chars().next().is_some_and(char::is_lowercase)
+    let age = first
+        .strip_suffix(',')
+        .is_some_and(|n| (1..=3).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit()));
+    age || first.chars().next().is_some_and(char::is_lowercase)
         || text.contains(" of ")
         || text.contains(" at ")
 }

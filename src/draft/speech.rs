@@ -110,21 +110,24 @@ pub fn analyze(sentence: &str) -> Speech {
     let before = masked[..at].trim_end();
     let after_at = at + verb.len();
     let after = &masked[after_at..];
-    // "Hou Yugang, a deputy to ..., said": a comma before the verb that closes a capacity, not a clause.
+    // "Hou Yugang, a deputy to ..., said" or "Its managing director, Peter Otieno, noted": a comma before the
+    // verb that closes a capacity or a name in apposition, not a clause.
+    let appositive = role_then_name(before);
     let introduced = before.ends_with(',')
-        && matches!(
-            subject_mention(before),
-            Some(Mention::Named {
-                capacity: Some(_),
-                ..
-            })
-        );
+        && (appositive.is_some()
+            || matches!(
+                subject_mention(before),
+                Some(Mention::Named {
+                    capacity: Some(_),
+                    ..
+                })
+            ));
     let inverted =
         !introduced && (before.is_empty() || before.ends_with([',', '"', '\u{201d}', '\u{2019}']));
     let (mention, rest_at) = if inverted || verb == "according to" {
         after_mention(after)
     } else {
-        (before_mention(before), 0)
+        (appositive.or_else(|| before_mention(before)), 0)
     };
     speech.mention = mention;
     // The reported content: the clause before an inverted verb, or what follows the verb ("that ...").
@@ -244,6 +247,47 @@ fn after_mention(after: &str) -> (Option<Mention>, usize) {
         return (Some(Mention::Collective(phrase.to_string())), offset + end);
     }
     (None, 0)
+}
+
+/// A role, then the name in apposition, right before the verb: "Its managing director, Peter Otieno," gives
+/// Peter Otieno with the capacity "managing director" (a possessive that points back to the sentence before
+/// is dropped).
+///
+/// ```
+/// use verbatim::draft::speech::{analyze, Mention};
+/// let s = analyze("Its managing director, Peter Otieno, noted that prices had fallen.");
+/// assert_eq!(s.mention, Some(Mention::Named { name: "Peter Otieno".into(), capacity: Some("managing director".into()) }));
+/// assert_eq!(s.reported, ["prices had fallen."]);
+/// let s = analyze("Samuel Musyoka, 54, who grows mangoes, said he had sold tomatoes.");
+/// assert_eq!(s.mention, Some(Mention::Named { name: "Samuel Musyoka".into(), capacity: Some("54".into()) }));
+/// ```
+fn role_then_name(before: &str) -> Option<Mention> {
+    let clause = before.trim_end().strip_suffix(',')?.trim_end();
+    let (role, name) = clause.rsplit_once(',')?;
+    let name = name.trim();
+    let (run, len) = name_run(name)?;
+    if len != name.len() || !run.contains(' ') {
+        return None;
+    }
+    let role = role
+        .rsplit_once([',', '"', '\u{201d}'])
+        .map_or(role, |(_, r)| r)
+        .trim();
+    let mut words: Vec<&str> = role.split_whitespace().collect();
+    let first = words.first()?.to_lowercase();
+    if matches!(first.as_str(), "its" | "his" | "her" | "their" | "our") {
+        words.remove(0);
+    } else if !matches!(first.as_str(), "the" | "a" | "an") {
+        return None;
+    }
+    // A role names a common noun ("managing director"), not only a place or an organisation.
+    let lowercase = words
+        .iter()
+        .any(|w| w.chars().next().is_some_and(char::is_lowercase));
+    (lowercase && (1..=8).contains(&words.len())).then(|| Mention::Named {
+        name: run,
+        capacity: Some(words.join(" ")),
+    })
 }
 
 /// A mention before the verb: "Hou Yugang, a deputy to ..., said", "Wang also suggested", "she said", or

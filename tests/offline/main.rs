@@ -4,7 +4,8 @@
 //! - [`answers`], [`compose`], [`quality`], [`render`]: what verbatim answers, composed knowledge, the question
 //!   sets' floors, HTML escaping;
 //! - [`cli`], [`curation`], [`draft`]: `ask`, `chat`, `check`, the logs and `review`, `draft`;
-//! - [`bot_cli`], [`run_check`]: `verbatim run` without a homeserver, `run --check`.
+//! - [`bot_cli`], [`run_check`]: `verbatim run` without a homeserver, `run --check`;
+//! - [`unseen`]: unedited drafts of the fixture reports on their strangers' question sets.
 
 #[path = "../cmd/mod.rs"]
 mod cmd;
@@ -18,3 +19,4 @@ mod draft;
 mod quality;
 mod render;
 mod run_check;
+mod unseen;
