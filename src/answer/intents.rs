@@ -1,5 +1,6 @@
 //! Everyday questions verbatim recognizes for any knowledge base, from the phrasings in `intents.toml` (beside
-//! this file): what a report is about, who is quoted, when it was published, its headline, who wrote it, which
+//! this file): what a report is about, who is quoted, when it was published, its headline, its lead and its last
+//! passage, who wrote it, which
 //! sources there are, small talk (greetings, thanks, "how are you", questions about the bot, requests that are
 //! not questions about the reports), and in a conversation "tell me more" and "who is he?". They are matched
 //! word for word, function words included (see [`Intents::new`]).
@@ -24,6 +25,10 @@ pub enum Intent {
     Date,
     /// Its headline.
     Headline,
+    /// Its lead ("lede"): the first passage of its own text.
+    Lead,
+    /// How it ends: its last passage (not a caption).
+    Ending,
     /// Who wrote or published it: answered only when the knowledge names a publisher.
     Author,
     /// Which sources there are.
@@ -216,6 +221,9 @@ mod tests {
             ("are you a bot?", Intent::Identity),
             ("who is quoted in the report", Intent::Speakers),
             ("when was it published?", Intent::Date),
+            ("when did this article come out?", Intent::Date),
+            ("lede sentence pls", Intent::Lead),
+            ("How does the article end?", Intent::Ending),
         ] {
             assert_eq!(intents.recognize(q).map(|i| i.0), Some(want), "{q}");
         }

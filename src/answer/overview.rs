@@ -1,7 +1,7 @@
 //! The answers to questions about the knowledge as a whole: [`Overview`] finds, in each source, what answers
-//! them (the headline, the lead passage, the date line, the speakers, the entries in the report's order), all
-//! from the knowledge's own entries and speakers, so every quote is still a verbatim passage; the engine's
-//! overview answers narrow them to the sources a question names.
+//! them (the headline, the lead passage, the date line, the last passage, the speakers, the entries in the
+//! report's order), all from the knowledge's own entries and speakers, so every quote is still a verbatim
+//! passage; the engine's overview answers narrow them to the sources a question names.
 
 use super::intents::Intent;
 use super::{Engine, Prepared, Reply, capitalize};
@@ -23,6 +23,8 @@ pub struct SourceOverview {
     pub speakers: Vec<usize>,
     /// The source's entries in the order of the report's text.
     pub order: Vec<usize>,
+    /// The entry quoting the last passage of the text that is not a photo caption.
+    pub last: Option<usize>,
 }
 
 /// The overview of every source of a knowledge base.
@@ -79,12 +81,18 @@ impl Overview {
                         speakers.push(s);
                     }
                 }
+                let last = entries
+                    .iter()
+                    .rev()
+                    .map(|&(_, i)| i)
+                    .find(|&i| knowledge.entries[i].voice != Voice::Caption);
                 SourceOverview {
                     headline,
                     lead,
                     date,
                     speakers,
                     order: entries.iter().map(|&(_, i)| i).collect(),
+                    last,
                 }
             })
             .collect();
@@ -166,6 +174,8 @@ impl Engine {
             Intent::About => entries(&|s| vec![s.headline]),
             Intent::Date => entries(&|s| vec![s.date]),
             Intent::Headline => entries(&|s| vec![s.headline]),
+            Intent::Lead => entries(&|s| vec![s.lead]),
+            Intent::Ending => entries(&|s| vec![s.last]),
             Intent::Speakers => {
                 reply.listing = self.speakers(question);
                 return reply.listing.is_some();

@@ -74,3 +74,21 @@ fn a_photo_named_by_its_place_is_the_caption_at_that_place() {
     assert!(caption("caption of the last image please").contains("drip line"));
     assert!(caption("Describe the first photograph.").contains("solar panel"));
 }
+
+#[test]
+fn the_lede_and_the_last_line_are_the_first_and_last_passages() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = drafted("makueni-solar", dir.path());
+    let lede = engine.ask("lede sentence of the article pls");
+    assert_eq!(lede.outcome, Outcome::Answer, "{lede:?}");
+    assert!(
+        lede.quotes[0].quote.starts_with("WOTE, Makueni County"),
+        "{lede:?}"
+    );
+    let end = engine.ask("How does the piece end? Give me the final line.");
+    assert_eq!(end.outcome, Outcome::Answer, "{end:?}");
+    assert!(
+        end.quotes[0].quote.contains("review the project"),
+        "{end:?}"
+    );
+}
