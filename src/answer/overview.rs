@@ -25,6 +25,8 @@ pub struct SourceOverview {
     pub order: Vec<usize>,
     /// The entry quoting the last passage of the text that is not a photo caption.
     pub last: Option<usize>,
+    /// The photo captions, in the order of the report's text.
+    pub captions: Vec<usize>,
 }
 
 /// The overview of every source of a knowledge base.
@@ -81,18 +83,16 @@ impl Overview {
                         speakers.push(s);
                     }
                 }
-                let last = entries
-                    .iter()
-                    .rev()
-                    .map(|&(_, i)| i)
-                    .find(|&i| knowledge.entries[i].voice != Voice::Caption);
+                let order: Vec<usize> = entries.iter().map(|&(_, i)| i).collect();
+                let caption = |&i: &usize| knowledge.entries[i].voice == Voice::Caption;
                 SourceOverview {
                     headline,
                     lead,
                     date,
                     speakers,
-                    order: entries.iter().map(|&(_, i)| i).collect(),
-                    last,
+                    last: order.iter().rev().find(|i| !caption(i)).copied(),
+                    captions: order.iter().filter(|i| caption(i)).copied().collect(),
+                    order,
                 }
             })
             .collect();

@@ -1,11 +1,10 @@
 //! Questions that point at a photo by its place in the report ("what does the second photo show?", "who took
 //! the last picture?", "caption of image 2"): people who read the page count its pictures, and no word of a
 //! caption tells two photos apart. The answer is the caption at that place among the source's captions, in
-//! the order of the report's text ([`Overview`](super::overview::Overview)); a place the report does not have
+//! the order of the report's text (`SourceOverview::captions`); a place the report does not have
 //! is left to the matcher.
 
 use super::{Engine, Prepared};
-use crate::knowledge::Voice;
 use crate::matcher::normalize::{fold, words};
 use crate::matcher::question::asked_part;
 
@@ -109,17 +108,9 @@ impl Engine {
             .iter()
             .enumerate()
             .filter(|&(index, _)| best_source.is_none_or(|b| b == index))
-            .filter_map(|(_, source)| {
-                let captions: Vec<usize> = source
-                    .order
-                    .iter()
-                    .copied()
-                    .filter(|&i| self.knowledge.entries[i].voice == Voice::Caption)
-                    .collect();
-                match place {
-                    Place::Nth(n) => captions.get(n).copied(),
-                    Place::Last => captions.last().copied(),
-                }
+            .filter_map(|(_, source)| match place {
+                Place::Nth(n) => source.captions.get(n).copied(),
+                Place::Last => source.captions.last().copied(),
             })
             .collect();
         (!found.is_empty()).then_some(found)

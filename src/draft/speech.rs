@@ -95,6 +95,8 @@ impl Speech {
 /// let s = analyze("Ana Lopez, the mayor of Example, said that books matter.");
 /// assert_eq!(s.mention, Some(Mention::Named { name: "Ana Lopez".into(), capacity: Some("the mayor of Example".into()) }));
 /// assert_eq!(s.reported, ["books matter."]);
+/// let s = analyze("Samuel Musyoka, 54, who grows mangoes, said he had sold tomatoes.");
+/// assert_eq!(s.mention, Some(Mention::Named { name: "Samuel Musyoka".into(), capacity: Some("54".into()) }));
 /// ```
 pub fn analyze(sentence: &str) -> Speech {
     let (quotes, masked) = quotes(sentence);
@@ -258,8 +260,6 @@ fn after_mention(after: &str) -> (Option<Mention>, usize) {
 /// let s = analyze("Its managing director, Peter Otieno, noted that prices had fallen.");
 /// assert_eq!(s.mention, Some(Mention::Named { name: "Peter Otieno".into(), capacity: Some("managing director".into()) }));
 /// assert_eq!(s.reported, ["prices had fallen."]);
-/// let s = analyze("Samuel Musyoka, 54, who grows mangoes, said he had sold tomatoes.");
-/// assert_eq!(s.mention, Some(Mention::Named { name: "Samuel Musyoka".into(), capacity: Some("54".into()) }));
 /// ```
 fn role_then_name(before: &str) -> Option<Mention> {
     let clause = before.trim_end().strip_suffix(',')?.trim_end();

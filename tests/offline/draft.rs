@@ -14,11 +14,13 @@ use verbatim::matcher::MatcherConfig;
 const SHIPPED: &str =
     "knowledge/sources/shandong-deputies-discuss-boosting-manufacturing-strength.txt";
 
-fn read(path: &str) -> String {
+/// The text of a file of the repository.
+pub(crate) fn read(path: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
 }
 
-fn draft_of(path: &str) -> Draft {
+/// The unedited draft of the report at `path`, its text to be placed under `sources/`.
+pub(crate) fn draft_of(path: &str) -> Draft {
     let name = Path::new(path).file_name().unwrap().to_string_lossy();
     draft(
         &read(path),
@@ -30,7 +32,7 @@ fn draft_of(path: &str) -> Draft {
 }
 
 /// Writes the draft as `dir/draft.toml` with the report under `dir/sources/`, as a curator would place it.
-fn place(draft: &Draft, report: &str, dir: &Path) -> PathBuf {
+pub(crate) fn place(draft: &Draft, report: &str, dir: &Path) -> PathBuf {
     let source = dir.join(&draft.source_path);
     std::fs::create_dir_all(source.parent().unwrap()).unwrap();
     std::fs::write(&source, report).unwrap();

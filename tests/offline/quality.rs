@@ -24,7 +24,8 @@ const FITTED_ON: [&str; 5] = [
     "tests/data/blind-questions.jsonl",
 ];
 
-fn read(path: &str) -> Vec<Labeled> {
+/// A labeled question set.
+pub(crate) fn read(path: &str) -> Vec<Labeled> {
     let text = std::fs::read_to_string(path).unwrap();
     questions::read(path.as_ref(), &text).unwrap()
 }
@@ -56,7 +57,8 @@ fn accuracy(engine: &Engine, set: &[Labeled]) -> Accuracy {
     accuracy
 }
 
-fn assert_floors(what: &str, a: &Accuracy, floors: [f64; 3]) {
+/// Asserts the in-scope, out-of-scope and near-miss floors (percent), printing the figures.
+pub(crate) fn assert_floors(what: &str, a: &Accuracy, floors: [f64; 3]) {
     println!("{what}: {}", a.line());
     for (kind, floor) in [Kind::In, Kind::Out, Kind::Near].into_iter().zip(floors) {
         assert!(

@@ -8,23 +8,17 @@
 
 use std::path::Path;
 
+use super::draft::{self, draft_of, place};
+use super::quality::{assert_floors, read};
 use verbatim::answer::{Engine, Outcome};
-use verbatim::calibrate::{evaluate, questions};
-use verbatim::draft::{DraftOptions, draft, writer};
+use verbatim::calibrate::evaluate;
 use verbatim::matcher::MatcherConfig;
 
 /// The engine of the unedited draft of `tests/data/reports/{name}.txt`, laid out in `dir` as a curator would.
 fn drafted(name: &str, dir: &Path) -> Engine {
-    let report = std::fs::read_to_string(format!("tests/data/reports/{name}.txt")).unwrap();
-    std::fs::create_dir_all(dir.join("sources")).unwrap();
-    std::fs::write(dir.join(format!("sources/{name}.txt")), &report).unwrap();
-    let options = DraftOptions {
-        source_path: format!("sources/{name}.txt"),
-        ..DraftOptions::default()
-    };
-    let path = dir.join(format!("{name}.toml"));
-    std::fs::write(&path, writer::to_toml(&draft(&report, &options))).unwrap();
-    Engine::load(&[path], MatcherConfig::default()).unwrap().0
+    let path = format!("tests/data/reports/{name}.txt");
+    let placed = place(&draft_of(&path), &draft::read(&path), dir);
+    Engine::load(&[placed], MatcherConfig::default()).unwrap().0
 }
 
 #[test]
@@ -38,24 +32,8 @@ fn unedited_drafts_hold_their_floors_on_strangers_questions() {
     ] {
         let dir = tempfile::tempdir().unwrap();
         let engine = drafted(name, dir.path());
-        let path = format!("tests/data/reports/{name}.jsonl");
-        let text = std::fs::read_to_string(&path).unwrap();
-        let set = questions::read(path.as_ref(), &text).unwrap();
-        let a = evaluate(&engine, &set);
-        println!("{name}: {}", a.line());
-        for (kind, floor) in [
-            (questions::Kind::In, in_floor),
-            (questions::Kind::Out, 90.0),
-            (questions::Kind::Near, 85.0),
-        ] {
-            assert!(
-                a.percent(kind) >= floor,
-                "{name}: {} {:.1}% below {floor}% ({})",
-                kind.name(),
-                a.percent(kind),
-                a.line()
-            );
-        }
+        let set = read(&format!("tests/data/reports/{name}.jsonl"));
+        assert_floors(name, &evaluate(&engine, &set), [in_floor, 90.0, 85.0]);
     }
 }
 
